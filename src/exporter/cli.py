@@ -1,0 +1,162 @@
+"""The `export` command.
+
+Messages go to stderr as `path:line:col: severity: message`; the exit status says what
+kind of failure happened (see diagnostics.EXIT_CODES). No traceback reaches the user for
+an input problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import EXIT_CODES, Diagnostic, ExportError
+from .pipeline import export_source, find_sources, read
+from .writers import WRITERS, available_formats
+
+log = logging.getLogger("exporter")
+
+EXIT_HELP = "Exit status: " + ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items()) + "."
+
+
+class Reporter:
+    """Prints diagnostics and progress according to -q/-v."""
+
+    def __init__(self, verbosity: int):
+        self.verbosity = verbosity
+
+    def diagnostics(self, items: list[Diagnostic]) -> None:
+        for d in sorted(items, key=_order):
+            if d.is_error or self.verbosity >= 0:
+                click.echo(str(d), err=True)
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity > 0:
+            click.echo(message, err=True)
+
+
+def _order(d: Diagnostic) -> tuple:
+    if d.pos is None:
+        return (d.path or "", 0, 0)
+    return (d.pos.path, d.pos.line, d.pos.column)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, "--version", prog_name="export")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", count=True, help="Print more (each output written, timings).")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: int) -> None:
+    """Turn a report source (Markdown + YAML front matter) into a GB/T 9704-2012 .docx,
+    a print-ready PDF and an indicator workbook (.xlsx)."""
+    verbosity = -1 if quiet else verbose
+    ctx.obj = Reporter(verbosity)
+    logging.basicConfig(
+        level=logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO),
+        format="%(message)s", stream=sys.stderr,
+    )
+
+
+def _sources(arguments: tuple[str, ...]) -> list[Path]:
+    sources = find_sources(arguments)
+    if not sources:
+        raise click.UsageError("no sources: give SOURCE files or folders, or run where source/*.md exists")
+    return sources
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.pass_obj
+def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None) -> None:
+    """Read SOURCE(s) and report errors and warnings; write nothing.
+
+    With no SOURCE, every source/*.md is checked."""
+    worst = 0
+    for path in _sources(sources):
+        try:
+            document, _profile, warnings = read(path, profile_name)
+            reporter.diagnostics(warnings)
+            reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
+                            f"{len(warnings)} warnings")
+        except ExportError as exc:
+            reporter.diagnostics(exc.diagnostics)
+            worst = worst or exc.exit_code
+    sys.exit(worst)
+
+
+def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], output: str,
+            profile_name: str | None) -> None:
+    worst = 0
+    paths = _sources(sources)
+    failed = 0
+    for path in paths:
+        outcome = export_source(path, formats, Path(output), profile_name)
+        reporter.diagnostics(outcome.diagnostics)
+        if outcome.ok:
+            for target in outcome.outputs:
+                reporter.detail(f"wrote {target}")
+        else:
+            failed += 1
+            worst = worst or outcome.exit_code
+    if len(paths) > 1:
+        reporter.info(f"{len(paths) - failed} of {len(paths)} sources exported" + (f", {failed} failed" if failed else ""))
+    sys.exit(worst)
+
+
+_common = [
+    click.argument("sources", nargs=-1, type=click.Path()),
+    click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
+                 help="Output folder; files are named <source stem>.<ext>."),
+    click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path)."),
+]
+
+
+def _with_common(func):
+    for decorator in reversed(_common):
+        func = decorator(func)
+    return func
+
+
+@main.command(name="all")
+@_with_common
+@click.pass_obj
+def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None) -> None:
+    """Read each SOURCE once and write every format (.docx, .pdf, .xlsx).
+
+    With no SOURCE, every source/*.md is exported. Outputs replace earlier ones only when
+    all formats of a source were written."""
+    formats = available_formats()
+    if not formats:
+        raise click.ClickException("no writers are installed")
+    _export(reporter, sources, formats, output, profile_name)
+
+
+def _single_format_command(fmt: str, description: str) -> None:
+    @_with_common
+    @click.pass_obj
+    def command(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None) -> None:
+        if fmt not in available_formats():
+            raise click.ClickException(f"the {fmt} writer is not available in this version")
+        _export(reporter, sources, [fmt], output, profile_name)
+
+    command.__doc__ = description
+    main.command(name=fmt)(command)
+
+
+_single_format_command("docx", "Write the GB/T 9704-2012 Word file of each SOURCE.")
+_single_format_command("pdf", "Write the print-ready PDF of each SOURCE.")
+_single_format_command("xlsx", "Write the indicator workbook of each SOURCE.")
+
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,80 @@
+"""Style warnings on a read document (GB/T 15834 punctuation, untagged figures, shares).
+
+Lint works on the model, not the syntax: every Text run carries its position, and a run
+never spans two source lines, so a character's column is the run's column plus its offset.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .diagnostics import Diagnostic, WARNING
+from .figures import STATISTIC_IN_TEXT
+from .model import Document, FigureRef, Heading, Paragraph, Position, Text
+
+CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
+HALF_WIDTH = ",;:()?!"
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_HALF_IN_CHINESE = re.compile(rf"(?<=[{CJK}])[{re.escape(HALF_WIDTH)}]|[{re.escape(HALF_WIDTH)}](?=[{CJK}])")
+_SPACE_BEFORE_PERCENT = re.compile(r"\d(\s+)[%％]")
+# Things that look like figures but are not statistics: years, dates, times, document numbers.
+_NOT_A_STATISTIC = re.compile(
+    r"(?:\d{4}\s*年|\d+\s*月\s*\d+\s*日|\d+\s*月|\d+\s*日|\d+:\d+|〔\d{4}〕\s*\d+\s*号|第\s*\d+)"
+)
+
+
+def lint(document: Document) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for block in document.blocks:
+        runs = []
+        if isinstance(block, Heading):
+            runs.extend(block.inlines)
+        elif isinstance(block, Paragraph):
+            if block.lead is not None:
+                runs.extend(block.lead.inlines)
+            runs.extend(block.inlines)
+        for run in runs:
+            if isinstance(run, Text):
+                found.extend(_lint_text(run))
+            elif isinstance(run, FigureRef):
+                found.extend(_lint_span(run))
+    for ind in document.indicators:
+        if ind.is_share and ind.value > 100:
+            found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text}", ind.pos))
+    return found
+
+
+def _at(run, offset: int) -> Position:
+    return Position(run.pos.path, run.pos.line, run.pos.column + offset)
+
+
+def _lint_text(run: Text) -> list[Diagnostic]:
+    out = []
+    text = run.text
+    for m in _HALF_IN_CHINESE.finditer(text):
+        ch = m.group(0)
+        # Decimals, times and ranges between digits keep half-width forms.
+        prev, nxt = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            continue
+        out.append(Diagnostic(
+            WARNING, f"half-width '{ch}' in Chinese text: use '{FULL_WIDTH[ch]}' (GB/T 15834)", _at(run, m.start())
+        ))
+    for m in _SPACE_BEFORE_PERCENT.finditer(text):
+        out.append(Diagnostic(WARNING, "space before '%': write the figure and '%' together", _at(run, m.start(1))))
+    masked = _NOT_A_STATISTIC.sub(lambda m: "#" * len(m.group(0)), text)
+    for m in STATISTIC_IN_TEXT.finditer(masked):
+        out.append(Diagnostic(
+            WARNING,
+            f"figure '{text[m.start():m.end()]}' looks like a statistic but is not tagged: "
+            f"write it as [{text[m.start():m.end()]}]{{#id name=\"指标名称\"}}",
+            _at(run, m.start()),
+        ))
+    return out
+
+
+def _lint_span(ref: FigureRef) -> list[Diagnostic]:
+    m = _SPACE_BEFORE_PERCENT.search(ref.text)
+    if m:
+        return [Diagnostic(WARNING, "space before '%': write the figure and '%' together", _at(ref, 1 + m.start(1)))]
+    return []

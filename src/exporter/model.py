@@ -1,0 +1,251 @@
+"""The document model: what a reader produces and every writer consumes.
+
+Frozen dataclasses only, so a writer cannot change what the next writer sees. Every node
+carries the `Position` it came from, so any later stage can report a located message.
+Numbers are `Decimal`: a statistician must get back exactly what the report printed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column count from 1, columns in characters."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Text:
+    """Literal running text, printed as is."""
+
+    text: str
+    pos: Position
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """Where an indicator stands in the text; `text` is exactly what is printed."""
+
+    indicator_id: str
+    text: str
+    pos: Position
+
+
+Inline = Union[Text, FigureRef]
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    return "".join(i.text for i in inlines)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A GB/T 9704 structure heading.
+
+    `label` is the generated number as printed ("一、", "（一）", "1.", "（1）"); `key` is its
+    short form used in section paths ("一", "（一）", "1", "（1）"). A run-in heading is
+    printed at the start of the paragraph that follows it and appears only as that
+    paragraph's `lead`.
+    """
+
+    level: int
+    ordinal: int
+    label: str
+    key: str
+    inlines: tuple[Inline, ...]
+    run_in: bool
+    path: tuple[str, ...]
+    pos: Position
+
+    @property
+    def text(self) -> str:
+        return inline_text(self.inlines)
+
+    @property
+    def printed(self) -> str:
+        return self.label + self.text
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph, optionally led by a run-in heading."""
+
+    inlines: tuple[Inline, ...]
+    pos: Position
+    lead: Heading | None = None
+
+    @property
+    def text(self) -> str:
+        """The body text without the run-in heading."""
+        return inline_text(self.inlines)
+
+    @property
+    def printed(self) -> str:
+        return (self.lead.printed if self.lead else "") + self.text
+
+
+Block = Union[Heading, Paragraph]
+
+
+class Qualifier(str, Enum):
+    """How the printed figure relates to the true value (取值性质)."""
+
+    EXACT = "exact"
+    LOWER_BOUND = "lower_bound"
+    UPPER_BOUND = "upper_bound"
+    APPROXIMATE = "approximate"
+
+    @property
+    def chinese(self) -> str:
+        return {"exact": "精确值", "lower_bound": "下限", "upper_bound": "上限", "approximate": "约数"}[self.value]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One tagged figure of the report.
+
+    `value` and `unit` are as printed ("20余万人次" gives 20 and "万人次"); `base_value` and
+    `base_unit` have the 万/亿 multiplier expanded (200000 人次).
+    """
+
+    id: str
+    name: str
+    text: str
+    value: Decimal
+    unit: str
+    qualifier: Qualifier
+    multiplier: int
+    base_value: Decimal
+    base_unit: str
+    section: tuple[str, ...]
+    sentence: str
+    pos: Position
+    scope: str | None = None
+    period: str | None = None
+    note: str | None = None
+    value_given: bool = False
+
+    @property
+    def decimals(self) -> int:
+        """How many decimals the report printed, for number formats."""
+        exponent = self.value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit in ("%", "％")
+
+
+class CheckStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOTICE = "notice"
+    NOT_EVALUATED = "not_evaluated"
+
+    @property
+    def chinese(self) -> str:
+        return {"passed": "通过", "failed": "未通过", "notice": "提示", "not_evaluated": "未计算"}[self.value]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A consistency rule and its outcome on this report's figures.
+
+    `declared` rules come from the source; the others are automatic (shares within 0–100,
+    unique ids). `left` and `right` are the two sides as computed, `indicator_ids` the
+    figures the rule reads, so a failure can flag their rows.
+    """
+
+    id: str
+    description: str
+    expression: str
+    declared: bool
+    status: CheckStatus
+    indicator_ids: tuple[str, ...]
+    pos: Position
+    left: Decimal | None = None
+    right: Decimal | None = None
+    tolerance: Decimal = Decimal(0)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The document's furniture, from the front matter. Only `title` is required."""
+
+    title: tuple[str, ...]
+    title_given_as_lines: bool = False
+    issuer: str | None = None
+    date: _dt.date | None = None
+    recipients: str | None = None
+    doc_number: str | None = None
+    note: str | None = None
+    attachments: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    printed_by: str | None = None
+    printed_on: _dt.date | None = None
+    region: str | None = None
+    region_code: str | None = None
+    period: str | None = None
+    profile: str | None = None
+    positions: tuple[tuple[str, Position], ...] = ()
+
+    @property
+    def title_text(self) -> str:
+        return "".join(self.title)
+
+    def position_of(self, key: str) -> Position | None:
+        for name, pos in self.positions:
+            if name == key:
+                return pos
+        return None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    name: str
+    stem: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Document:
+    source: SourceInfo
+    meta: Metadata
+    blocks: tuple[Block, ...]
+    indicators: tuple[Indicator, ...]
+    checks: tuple[CheckResult, ...] = field(default=())
+
+    def headings(self) -> Iterator[Heading]:
+        """Every heading in reading order, standalone and run-in."""
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                yield block
+            elif block.lead is not None:
+                yield block.lead
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def body_text(self) -> str:
+        """The printed body (headings with their numbers, then paragraphs), one block a line."""
+        lines = []
+        for block in self.blocks:
+            lines.append(block.printed)
+        return "\n".join(lines)

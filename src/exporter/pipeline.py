@@ -1,0 +1,128 @@
+"""Read each source once, hand the model to the writers, and put outputs in place atomically.
+
+Every output of a source is first written to a temporary file beside its target; only when
+all writers succeeded are the temporaries renamed over the targets. An error, Ctrl-C or a
+kill therefore leaves the previous outputs untouched, and the temporaries are removed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, ExportError, OutputError, SourceError
+from .lint import lint
+from .model import Document
+from .profile import Profile, load_profile
+from .reader import read_source
+from .writers import get_writer
+
+TEMP_PREFIX = ".export-"
+
+
+@dataclass
+class SourceOutcome:
+    source: str
+    outputs: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    exit_code: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def find_sources(arguments: tuple[str, ...], default_dir: Path = Path("source")) -> list[Path]:
+    """Files as given; folders expanded to their *.md; nothing given means source/*.md."""
+    if not arguments:
+        return sorted(default_dir.glob("*.md"))
+    found: list[Path] = []
+    for arg in arguments:
+        path = Path(arg)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.md")))
+        else:
+            found.append(path)
+    return found
+
+
+def read(path: Path, profile_name: str | None = None, with_lint: bool = True) -> tuple[Document, Profile, list[Diagnostic]]:
+    profile = load_profile(profile_name) if profile_name else None
+    result = read_source(path, profile=profile)
+    warnings = list(result.warnings)
+    if with_lint:
+        warnings.extend(lint(result.document))
+    return result.document, result.profile, warnings
+
+
+def export_source(path: Path, formats: list[str], output_dir: Path, profile_name: str | None = None) -> SourceOutcome:
+    outcome = SourceOutcome(str(path))
+    try:
+        document, profile, warnings = read(path, profile_name)
+        outcome.diagnostics.extend(warnings)
+        outcome.outputs = write_outputs(document, profile, formats, output_dir, outcome.diagnostics)
+    except ExportError as exc:
+        outcome.diagnostics.extend(exc.diagnostics)
+        outcome.exit_code = exc.exit_code
+    return outcome
+
+
+def write_outputs(document: Document, profile: Profile, formats: list[str], output_dir: Path,
+                  diagnostics: list[Diagnostic]) -> list[Path]:
+    _check_output_dir(output_dir)
+    targets = [output_dir / f"{document.source.stem}.{fmt}" for fmt in formats]
+    temporaries: list[Path] = []
+    try:
+        for fmt, target in zip(formats, targets):
+            temp = _temporary_for(target)
+            temporaries.append(temp)
+            with open(temp, "wb") as out:
+                diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
+                out.flush()
+                os.fsync(out.fileno())
+        for temp, target in zip(temporaries, targets):
+            os.replace(temp, target)
+        temporaries = []
+    except OSError as exc:
+        raise OutputError(_os_error_message(exc, output_dir)) from None
+    finally:
+        for temp in temporaries:
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+    return targets
+
+
+def _temporary_for(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _check_output_dir(output_dir: Path) -> None:
+    if not output_dir.exists():
+        try:
+            output_dir.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputError(f"{output_dir}: error: cannot create output folder: {exc.strerror}") from None
+    if not output_dir.is_dir():
+        raise OutputError(f"{output_dir}: error: output path is not a folder")
+    if not os.access(output_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{output_dir}: error: output folder is not writable")
+
+
+def _os_error_message(exc: OSError, output_dir: Path) -> str:
+    where = exc.filename or output_dir
+    if exc.errno == errno.ENOSPC:
+        reason = "disk full"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        reason = "permission denied (is the file open in another program?)"
+    elif exc.errno == errno.EBUSY:
+        reason = "file is locked or busy"
+    else:
+        reason = exc.strerror or str(exc)
+    return f"{where}: error: cannot write output: {reason}"
