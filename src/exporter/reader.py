@@ -33,7 +33,7 @@ from .numbering import heading_key, heading_label
 from .profile import Profile, load_profile
 
 MAX_HEADING_LEVEL = 4
-MAX_ID_LENGTH = 64
+MAX_ID_LENGTH = 40  # Word truncates bookmark names longer than 40 characters
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 SPAN_ATTRIBUTES = ("id", "name", "unit", "value", "scope", "period", "note")
 SENTENCE_END = "。！？"
