@@ -201,7 +201,6 @@ class _Builder:
         content = token.content
         offset = 1  # the YAML starts on the line after the opening '---'
         try:
-            data = yaml.safe_load(content) if content.strip() else None
             node = yaml.compose(content, Loader=yaml.SafeLoader) if content.strip() else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -210,19 +209,32 @@ class _Builder:
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             self.diags.error(f"malformed YAML in front matter: {problem}", self.at(line, col))
             return None, []
-        if data is None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and not node.value):
             self.diags.error("front matter is empty: it needs at least 'title: …'", self.at(1))
             return None, []
-        if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, yaml.MappingNode):
             self.diags.error("front matter must be a set of 'key: value' lines", self.at(2))
             return None, []
         key_pos: dict[str, Position] = {}
         value_nodes: dict[str, yaml.Node] = {}
+        data: dict[str, Any] = {}
+        constructor = yaml.SafeLoader("")
+        ok = True
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            key_pos[key] = self.at(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            kpos = self.at(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if key in key_pos:
+                self.diags.error(f"duplicate front-matter key '{key}'", kpos)
+                ok = False
+            key_pos[key] = kpos
             value_nodes[key] = value_node
-        ok = True
+            try:
+                data[key] = constructor.construct_object(value_node, deep=True)
+            except (ValueError, TypeError, yaml.YAMLError) as exc:
+                vpos = self.at(value_node.start_mark.line + 1 + offset, value_node.start_mark.column + 1)
+                self.diags.error(f"'{key}' has an invalid value {value_node.value!r}: {exc}", vpos)
+                data[key] = None
+                ok = False
         for key in data:
             if str(key) not in FRONT_MATTER_KEYS:
                 hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)

@@ -1,0 +1,58 @@
+"""A plain, JSON-ready view of the model, for goldens and `export check --dump`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from .model import Document, FigureRef, Heading, Paragraph, Position, Text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Position):
+        return f"{value.line}:{value.column}"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def _inline(node: Text | FigureRef) -> Any:
+    if isinstance(node, FigureRef):
+        return {"figure": node.indicator_id, "text": node.text, "at": _plain(node.pos)}
+    return {"text": node.text, "at": _plain(node.pos)}
+
+
+def _heading(h: Heading) -> dict:
+    return {"heading": h.level, "label": h.label, "text": h.text, "run_in": h.run_in,
+            "path": list(h.path), "at": _plain(h.pos), "inlines": [_inline(i) for i in h.inlines]}
+
+
+def dump_document(document: Document) -> dict:
+    blocks = []
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            blocks.append(_heading(block))
+        elif isinstance(block, Paragraph):
+            entry: dict[str, Any] = {"paragraph": [_inline(i) for i in block.inlines], "at": _plain(block.pos)}
+            if block.lead is not None:
+                entry["lead"] = _heading(block.lead)
+            blocks.append(entry)
+    meta = {k: v for k, v in _plain(document.meta).items() if v not in (None, [], False) and k != "positions"}
+    indicators = []
+    for ind in document.indicators:
+        item = {k: v for k, v in _plain(ind).items() if v is not None}
+        item["at"] = item.pop("pos")
+        indicators.append(item)
+    checks = [{"id": c.id, "status": c.status.value, "declared": c.declared} for c in document.checks]
+    return {"meta": meta, "blocks": blocks, "indicators": indicators, "checks": checks}
