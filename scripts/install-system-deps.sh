@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 with_office=1
 [ "${1:-}" = "--no-office" ] && with_office=0
 
-pkgs="fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp fonts-wqy-microhei fontconfig poppler-utils"
+pkgs="python3-venv fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp fonts-wqy-microhei fontconfig poppler-utils"
 [ "$with_office" = 1 ] && pkgs="$pkgs libreoffice-writer-nogui libreoffice-calc-nogui"
 
 $SUDO apt-get update -qq
