@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .diagnostics import EXIT_CODES, Diagnostic, ExportError
-from .pipeline import export_source, find_sources, read
+from .pipeline import SourceOutcome, export_source, find_sources, read
 from .writers import WRITERS, available_formats
 
 log = logging.getLogger("exporter")
@@ -94,22 +94,56 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
 
 
 def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], output: str,
-            profile_name: str | None) -> None:
-    worst = 0
+            profile_name: str | None, jobs: int = 1) -> None:
     paths = _sources(sources)
-    failed = 0
-    for path in paths:
-        outcome = export_source(path, formats, Path(output), profile_name)
-        reporter.diagnostics(outcome.diagnostics)
-        if outcome.ok:
-            for target in outcome.outputs:
-                reporter.detail(f"wrote {target}")
-        else:
-            failed += 1
-            worst = worst or outcome.exit_code
+    outcomes: list[SourceOutcome] = []
+    show_bar = len(paths) > 1 and reporter.verbosity >= 0 and sys.stderr.isatty()
+    try:
+        with click.progressbar(length=len(paths), label="exporting", file=sys.stderr,
+                               show_pos=True) if show_bar else _NoBar() as bar:
+            for outcome in _run(paths, formats, Path(output), profile_name, jobs, reporter.verbosity > 0):
+                outcomes.append(outcome)
+                if show_bar:
+                    # Keep messages on their own lines, not mixed into the bar.
+                    click.echo("\r\033[K", nl=False, err=True)
+                reporter.diagnostics(outcome.diagnostics)
+                for target in outcome.outputs if outcome.ok else []:
+                    reporter.detail(f"wrote {target}")
+                bar.update(1)
+    except KeyboardInterrupt:
+        click.echo("export: interrupted; earlier outputs are unchanged", err=True)
+        sys.exit(EXIT_CODES["interrupted"])
+    failed = [o for o in outcomes if not o.ok]
     if len(paths) > 1:
-        reporter.info(f"{len(paths) - failed} of {len(paths)} sources exported" + (f", {failed} failed" if failed else ""))
-    sys.exit(worst)
+        reporter.info(f"{len(paths) - len(failed)} of {len(paths)} sources exported"
+                      + (f", {len(failed)} failed: {', '.join(o.source for o in failed)}" if failed else ""))
+    sys.exit(failed[0].exit_code if failed else 0)
+
+
+class _NoBar:
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
+         show_tracebacks: bool):
+    """Yield each source's outcome as it finishes; separate processes when jobs > 1."""
+    if jobs <= 1 or len(paths) == 1:
+        for path in paths:
+            yield export_source(path, formats, output, profile_name, show_tracebacks)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(export_source, path, formats, output, profile_name, show_tracebacks) for path in paths]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 _common = [
@@ -117,6 +151,8 @@ _common = [
     click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
                  help="Output folder; files are named <source stem>.<ext>."),
     click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path)."),
+    click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+                 help="Export this many sources in parallel processes."),
 ]
 
 
@@ -129,7 +165,7 @@ def _with_common(func):
 @main.command(name="all")
 @_with_common
 @click.pass_obj
-def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None) -> None:
+def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, jobs: int) -> None:
     """Read each SOURCE once and write every format (.docx, .pdf, .xlsx).
 
     With no SOURCE, every source/*.md is exported. Outputs replace earlier ones only when
@@ -137,16 +173,17 @@ def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name
     formats = available_formats()
     if not formats:
         raise click.ClickException("no writers are installed")
-    _export(reporter, sources, formats, output, profile_name)
+    _export(reporter, sources, formats, output, profile_name, jobs)
 
 
 def _single_format_command(fmt: str, description: str) -> None:
     @_with_common
     @click.pass_obj
-    def command(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None) -> None:
+    def command(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None,
+                jobs: int) -> None:
         if fmt not in available_formats():
             raise click.ClickException(f"the {fmt} writer is not available in this version")
-        _export(reporter, sources, [fmt], output, profile_name)
+        _export(reporter, sources, [fmt], output, profile_name, jobs)
 
     command.__doc__ = description
     main.command(name=fmt)(command)

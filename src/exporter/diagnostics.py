@@ -121,6 +121,12 @@ class WriterError(ExportError):
     exit_code = 6
 
 
+class InternalError(ExportError):
+    """A bug in exporter itself; the message asks for a report, -v shows the traceback."""
+
+    exit_code = 70
+
+
 EXIT_CODES = {
     "ok": 0,
     "source error": SourceError.exit_code,
@@ -129,5 +135,6 @@ EXIT_CODES = {
     "output error": OutputError.exit_code,
     "font error": FontError.exit_code,
     "writer error": WriterError.exit_code,
+    "internal error": 70,
     "interrupted": 130,
 }

@@ -10,10 +10,11 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, ExportError, OutputError, SourceError
+from .diagnostics import Diagnostic, ExportError, InternalError, OutputError
 from .lint import lint
 from .model import Document
 from .profile import Profile, load_profile
@@ -58,7 +59,9 @@ def read(path: Path, profile_name: str | None = None, with_lint: bool = True) ->
     return result.document, result.profile, warnings
 
 
-def export_source(path: Path, formats: list[str], output_dir: Path, profile_name: str | None = None) -> SourceOutcome:
+def export_source(path: Path, formats: list[str], output_dir: Path, profile_name: str | None = None,
+                  show_tracebacks: bool = False) -> SourceOutcome:
+    """Export one source; every failure becomes diagnostics and an exit code, never an exception."""
     outcome = SourceOutcome(str(path))
     try:
         document, profile, warnings = read(path, profile_name)
@@ -67,6 +70,15 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
     except ExportError as exc:
         outcome.diagnostics.extend(exc.diagnostics)
         outcome.exit_code = exc.exit_code
+    except RecursionError:
+        outcome.diagnostics.append(Diagnostic("error", "structure nested too deeply to export", path=str(path)))
+        outcome.exit_code = InternalError.exit_code
+    except Exception as exc:  # a bug: report it against the source, keep the batch going
+        detail = traceback.format_exc() if show_tracebacks else f"{type(exc).__name__}: {exc}"
+        outcome.diagnostics.append(Diagnostic(
+            "error", f"internal error, please report it with this file: {detail}", path=str(path)
+        ))
+        outcome.exit_code = InternalError.exit_code
     return outcome
 
 
