@@ -56,6 +56,9 @@ CASES = {
     "emphasis": ((FM + "这是*强调*文本\n").encode(), "5:3", "emphasis"),
     "image": ((FM + "图![说明](a.png)\n").encode(), "5:2", "images are not supported"),
     "link": ((FM + "见[网站](http://example.com)\n").encode(), "5:2", "links are not supported"),
+    "control_character": ((FM + "文\x01本\n").encode(), "5:2", "character U+0001 (control character) cannot appear"),
+    "vertical_tab": ((FM + "文本\x0b\n").encode(), "5:3", "character U+000B"),
+    "noncharacter": ((FM + "文本\ufffe\n").encode(), "5:3", "character U+FFFE (noncharacter) cannot appear"),
     "check_unknown_indicator": (
         ("---\ntitle: x\nchecks:\n  - id: c\n    sum: [a, b]\n    equals: tot\n---\n\n[1项]{#a name=\"x\"}[2项]{#tot name=\"t\"}\n").encode(),
         "4:5", "check 'c' names unknown indicator 'b'",
@@ -120,3 +123,14 @@ def test_cli_missing_file_is_located(tmp_path):
     )
     assert proc.returncode == 1
     assert proc.stderr.strip() == "nowhere.md: error: no such file"
+
+
+def test_zero_width_characters_are_removed_with_a_warning(tmp_path):
+    path = tmp_path / "zw.md"
+    path.write_text(FM + "网办\u200b率达[53.62%]{#rate name=\"网办率\"}\u200d。\n", encoding="utf-8")
+    result = read_source(path, shown_path="zw.md")
+    assert [str(w) for w in result.warnings] == [
+        "zw.md:5:3: warning: invisible character U+200B (ZERO WIDTH SPACE) removed",
+        "zw.md:5:32: warning: invisible character U+200D (ZERO WIDTH JOINER) removed",
+    ]
+    assert result.document.body_text() == "网办率达53.62%。"

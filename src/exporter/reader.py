@@ -7,6 +7,7 @@ frozen `Document` (with the warnings it found) or raises `SourceError` with all 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import hashlib
@@ -132,7 +133,45 @@ def _decode(raw: bytes, shown: str, diags: Diagnostics) -> str | None:
     if not text.strip():
         diags.error("empty file: a source needs front matter with at least a title", Position(shown, 1, 1))
         return None
-    return text
+    return _screen_characters(text, shown, diags)
+
+
+# Characters no output format can carry: XML 1.0 forbids C0 controls and U+FFFE/U+FFFF,
+# and a PDF has no glyph for them. Zero-width characters are legal but invisible, and they
+# split words for search and for the workbook, so they are removed with a warning.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufdd0-\ufdef]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_MAX_REPEATED = 20
+
+
+def _screen_characters(text: str, shown: str, diags: Diagnostics) -> str | None:
+    import unicodedata
+
+    forbidden = 0
+    zero_width = 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        for m in _FORBIDDEN.finditer(line):
+            forbidden += 1
+            if forbidden <= _MAX_REPEATED:
+                code = ord(m.group(0))
+                name = unicodedata.name(m.group(0), None) or (
+                    "control character" if code < 0x80 else "noncharacter")
+                diags.error(f"character U+{code:04X} ({name}) cannot appear in a report: delete it",
+                            Position(shown, number, m.start() + 1))
+        for m in _ZERO_WIDTH.finditer(line):
+            zero_width += 1
+            if zero_width <= _MAX_REPEATED:
+                name = unicodedata.name(m.group(0))
+                diags.warning(f"invisible character U+{ord(m.group(0)):04X} ({name}) removed",
+                              Position(shown, number, m.start() + 1))
+    if forbidden > _MAX_REPEATED:
+        diags.error(f"{forbidden - _MAX_REPEATED} more forbidden characters not listed", Position(shown, 1, 1))
+    if zero_width > _MAX_REPEATED:
+        diags.warning(f"{zero_width - _MAX_REPEATED} more invisible characters removed", Position(shown, 1, 1))
+    if forbidden:
+        return None
+    return _ZERO_WIDTH.sub("", text) if zero_width else text
 
 
 class _Builder:
@@ -736,7 +775,12 @@ class _Builder:
         if name is None or not str(name).strip():
             self.diags.error(f"span '{span_text}' has no name: add name=\"指标名称\"", pos)
             ok = False
-        before = "".join(r.text for r in result)[-4:]
+        before = ""
+        for previous in reversed(result[-4:]):
+            before = previous.text + before
+            if len(before) >= 4:
+                break
+        before = before[-4:]
         after = ""
         for c in children[close_index + 1:]:
             if c.type in ("text", "text_special", "html_inline"):
@@ -768,23 +812,30 @@ class _Builder:
 
     def _attach_sentences(self, block: Paragraph | Heading) -> None:
         """Give each indicator of a paragraph the sentence it stands in."""
-        text = ""
+        text_parts = []
         spans: dict[str, tuple[int, int]] = {}
+        length = 0
         for inline in block.inlines:
             if isinstance(inline, FigureRef):
-                spans[inline.indicator_id] = (len(text), len(text) + len(inline.text))
-            text += inline.text
+                spans[inline.indicator_id] = (length, length + len(inline.text))
+            text_parts.append(inline.text)
+            length += len(inline.text)
         if not spans:
             return
-        for index, ind in enumerate(self.indicators):
-            if ind.id in spans and not ind.sentence:
-                start, end = spans[ind.id]
-                s = max(text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
-                e_candidates = [text.find(ch, end) for ch in SENTENCE_END]
-                e_candidates = [e for e in e_candidates if e >= 0]
-                e = min(e_candidates) + 1 if e_candidates else len(text)
-                sentence = text[s:e].strip()
-                self.indicators[index] = _replace(ind, sentence=sentence)
+        text = "".join(text_parts)
+        ends = [k for k, ch in enumerate(text) if ch in SENTENCE_END]
+        # Only this block's indicators are the last len(spans) ones: no scan over the whole report.
+        first = len(self.indicators) - 1
+        while first >= 0 and self.indicators[first].id in spans and not self.indicators[first].sentence:
+            first -= 1
+        for index in range(first + 1, len(self.indicators)):
+            ind = self.indicators[index]
+            start, end = spans[ind.id]
+            before = bisect.bisect_left(ends, start)
+            s = ends[before - 1] + 1 if before > 0 else 0
+            after = bisect.bisect_left(ends, end)
+            e = ends[after] + 1 if after < len(ends) else len(text)
+            self.indicators[index] = _replace(ind, sentence=text[s:e].strip())
 
 
 def _replace(ind: Indicator, **changes: Any) -> Indicator:
