@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, ExportError, InternalError, OutputError
+from . import outputs
 from .lint import lint
 from .model import Document
 from .profile import Profile, load_profile
 from .reader import read_source
 from .writers import get_writer
-
-TEMP_PREFIX = ".export-"
-
 
 @dataclass
 class SourceOutcome:
@@ -85,34 +82,27 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
 def write_outputs(document: Document, profile: Profile, formats: list[str], output_dir: Path,
                   diagnostics: list[Diagnostic]) -> list[Path]:
     _check_output_dir(output_dir)
-    targets = [output_dir / f"{document.source.stem}.{fmt}" for fmt in formats]
+    stem = document.source.stem
+    targets = [output_dir / f"{stem}.{fmt}" for fmt in formats]
     temporaries: list[Path] = []
     try:
-        for fmt, target in zip(formats, targets):
-            temp = _temporary_for(target)
-            temporaries.append(temp)
-            with open(temp, "wb") as out:
-                diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
-                out.flush()
-                os.fsync(out.fileno())
-        for temp, target in zip(temporaries, targets):
-            os.replace(temp, target)
-        temporaries = []
+        with outputs.locked(output_dir, stem):
+            outputs.recover(output_dir, stem)
+            try:
+                for fmt in formats:
+                    temp = outputs.new_temporary(output_dir, stem, fmt)
+                    temporaries.append(temp)
+                    with open(temp, "wb") as out:
+                        diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
+                        out.flush()
+                        os.fsync(out.fileno())
+                outputs.commit(output_dir, stem, list(zip(temporaries, targets)))
+                temporaries = []
+            finally:
+                outputs.discard(temporaries)
     except OSError as exc:
         raise OutputError(_os_error_message(exc, output_dir)) from None
-    finally:
-        for temp in temporaries:
-            try:
-                temp.unlink()
-            except OSError:
-                pass
     return targets
-
-
-def _temporary_for(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    return Path(name)
 
 
 def _check_output_dir(output_dir: Path) -> None:
