@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -26,9 +27,11 @@ UPPER_AFTER = ("以下", "以内")
 UPPER_BEFORE = ("不足", "不到", "不超过")
 APPROX_AFTER = ("左右",)
 
-_NUMBER = re.compile(r"(?P<num>\d+(?:\.\d+)?)")
+# A number as reports print it: "1,200" (thousands separators), "98.41", or in full-width
+# digits as older texts set them ("９８．４１").
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:[.．]\d+)?|\d+(?:[.．]\d+)?"
 _FIGURE = re.compile(
-    r"^(?P<pre>约|近|超过|逾|不足|不到)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<more>余|多)?\s*(?P<mult>[万亿])?\s*(?P<more2>余|多)?\s*(?P<unit>.*?)\s*(?P<post>以上|以下|以内|左右)?$"
+    rf"^(?P<pre>约|近|超过|逾|不足|不到)?\s*(?P<num>{NUMBER})\s*(?P<more>余|多)?\s*(?P<mult>[万亿])?\s*(?P<more2>余|多)?\s*(?P<unit>.*?)\s*(?P<post>以上|以下|以内|左右)?$"
 )
 _CHINESE_NUMERAL = set("零〇一二两三四五六七八九十百千万亿")
 
@@ -44,11 +47,38 @@ class ParsedFigure:
 
     @property
     def base_value(self) -> Decimal:
-        return self.value * self.multiplier
+        """The value with 万/亿 expanded; whole numbers come out whole (3.5万 → 35000, not 35000.0; 1.23456万 → 12345.6)."""
+        expanded = self.value * self.multiplier
+        if self.multiplier == 1:
+            return expanded
+        if expanded == expanded.to_integral_value():
+            return expanded.quantize(Decimal(1))
+        return expanded.normalize()  # never exponent notation here: the value has a fraction
 
 
 class FigureSyntaxError(ValueError):
     pass
+
+
+def number_value(printed: str) -> Decimal:
+    """ "1,200" → 1200, "９８．４１" → 98.41."""
+    return Decimal(unicodedata.normalize("NFKC", printed).replace(",", ""))
+
+
+# Words right before a percentage that make it a change or a ratio to a plan or a past year,
+# which may exceed 100% ("增长150%", "计划完成104%", "为上年的120%"), unlike a share.
+_CHANGE_BEFORE = re.compile(
+    r"(?:增长|增加|下降|降低|减少|提高|提升|上升|增幅|增速|涨幅|降幅|完成|上年的|去年的|同期的)(?:了|达|为|约|近)?$"
+)
+_CHANGE_IN_NAME = ("增长", "增幅", "增速", "涨幅", "降幅", "同比", "环比", "完成")
+
+
+def percentage_may_exceed_100(name: str, sentence: str, text: str) -> bool:
+    """Whether a percentage is a change or a plan/past-year ratio rather than a share."""
+    if any(word in name for word in _CHANGE_IN_NAME):
+        return True
+    at = sentence.find(text)
+    return at >= 0 and bool(_CHANGE_BEFORE.search(sentence[:at]))
 
 
 def leading_unit(text: str) -> str:
@@ -94,7 +124,7 @@ def parse_figure(
             raise FigureSyntaxError(
                 f"no figure in '{text}': write the number in Arabic numerals or give value=\"…\""
             )
-        number = Decimal(match.group("num"))
+        number = number_value(match.group("num"))
         if match.group("mult"):
             multiplier = MULTIPLIERS[match.group("mult")]
         printed_unit = (match.group("mult") or "") + match.group("unit")
@@ -152,6 +182,7 @@ def parse_figure(
 
 # A number followed by a unit in running text: what the lint calls an untagged statistic.
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in UNITS)
+# Not after a digit or point (inside a number), 〔 (document number), 第 (ordinal) or × ("7×24小时").
 STATISTIC_IN_TEXT = re.compile(
-    rf"(?<![\d.〔\[第])(?P<num>\d+(?:\.\d+)?)\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?(?P<unit>{_UNIT_ALTERNATION}|万|亿)"
+    rf"(?<![\d.．〔\[第×])(?P<num>{NUMBER})\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?(?P<unit>{_UNIT_ALTERNATION}|万|亿)"
 )

@@ -9,17 +9,20 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Diagnostic, WARNING
-from .figures import STATISTIC_IN_TEXT
+from .figures import STATISTIC_IN_TEXT, percentage_may_exceed_100
 from .model import Document, FigureRef, Heading, Paragraph, Position, Text
 
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
 HALF_WIDTH = ",;:()?!"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 _HALF_IN_CHINESE = re.compile(rf"(?<=[{CJK}])[{re.escape(HALF_WIDTH)}]|[{re.escape(HALF_WIDTH)}](?=[{CJK}])")
+_HALF_QUOTE_IN_CHINESE = re.compile(rf'(?<=[{CJK}])"|"(?=[{CJK}])')
 _SPACE_BEFORE_PERCENT = re.compile(r"\d(\s+)[%％]")
-# Things that look like figures but are not statistics: years, dates, times, document numbers.
+# Things that look like figures but are not statistics: years, dates, times, document numbers,
+# ordinals, and time limits such as "7个工作日" or "3个月".
 _NOT_A_STATISTIC = re.compile(
-    r"(?:\d{4}\s*年|\d+\s*月\s*\d+\s*日|\d+\s*月|\d+\s*日|\d+:\d+|〔\d{4}〕\s*\d+\s*号|第\s*\d+)"
+    r"(?:\d{4}\s*年|\d+\s*月\s*\d+\s*日|\d+\s*月|\d+\s*日|\d+:\d+|〔\d{4}〕\s*\d+\s*号|第\s*\d+"
+    r"|\d+\s*个\s*(?:工作日|自然日|月|季度|星期|小时))"
 )
 
 
@@ -39,7 +42,7 @@ def lint(document: Document) -> list[Diagnostic]:
             elif isinstance(run, FigureRef):
                 found.extend(_lint_span(run))
     for ind in document.indicators:
-        if ind.is_share and ind.value > 100:
+        if ind.is_share and ind.value > 100 and not percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
             found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text}", ind.pos))
     return found
 
@@ -60,6 +63,17 @@ def _lint_text(run: Text) -> list[Diagnostic]:
         out.append(Diagnostic(
             WARNING, f"half-width '{ch}' in Chinese text: use '{FULL_WIDTH[ch]}' (GB/T 15834)", _at(run, m.start())
         ))
+    quote_open = False
+    for k, ch in enumerate(text):
+        if ch in "“”":
+            quote_open = ch == "“"
+        elif ch == '"':
+            wanted = "”" if quote_open else "“"
+            quote_open = not quote_open
+            if _HALF_QUOTE_IN_CHINESE.match(text, k):
+                out.append(Diagnostic(
+                    WARNING, f"half-width '\"' in Chinese text: use '{wanted}' (GB/T 15834)", _at(run, k)
+                ))
     for m in _SPACE_BEFORE_PERCENT.finditer(text):
         out.append(Diagnostic(WARNING, "space before '%': write the figure and '%' together", _at(run, m.start(1))))
     masked = _NOT_A_STATISTIC.sub(lambda m: "#" * len(m.group(0)), text)
