@@ -191,7 +191,60 @@ def _single_format_command(fmt: str, description: str) -> None:
 
 _single_format_command("docx", "Write the GB/T 9704-2012 Word file of each SOURCE.")
 _single_format_command("pdf", "Write the print-ready PDF of each SOURCE.")
-_single_format_command("xlsx", "Write the indicator workbook of each SOURCE.")
+
+
+@main.command(name="xlsx")
+@_with_common
+@click.option("--combine", "combine", type=click.Path(dir_okay=False),
+              help="Write one panel workbook of all SOURCEs (years or regions) to this .xlsx path instead.")
+@click.pass_obj
+def xlsx(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, jobs: int,
+         combine: str | None) -> None:
+    """Write the indicator workbook of each SOURCE, or with --combine one workbook of them all."""
+    if combine is None:
+        _export(reporter, sources, ["xlsx"], output, profile_name, jobs)
+    else:
+        _combine(reporter, _sources(sources), Path(combine), profile_name)
+
+
+def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: str | None) -> None:
+    """Read every source (all must read cleanly), then write the panel in place atomically."""
+    from . import outputs
+    from .writers.xlsx_panel import write_panel
+
+    documents, profile, worst = [], None, 0
+    for path in paths:
+        try:
+            document, document_profile, warnings = read(path, profile_name)
+            reporter.diagnostics(warnings)
+            documents.append(document)
+            profile = profile or document_profile
+        except ExportError as exc:
+            reporter.diagnostics(exc.diagnostics)
+            worst = worst or exc.exit_code
+    if worst:
+        reporter.info(f"{target}: not written, a source failed")
+        sys.exit(worst)
+    folder, stem = target.parent, target.stem
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with outputs.locked(folder, stem):
+            outputs.recover(folder, stem)
+            temp = outputs.new_temporary(folder, stem, "xlsx")
+            try:
+                with open(temp, "wb") as out:
+                    reporter.diagnostics(write_panel(documents, profile, out))
+                outputs.commit(folder, stem, [(temp, target)])
+            finally:
+                outputs.discard([temp])
+    except ExportError as exc:
+        reporter.diagnostics(exc.diagnostics)
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        click.echo(f"{exc.filename or target}: error: cannot write output: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CODES["output error"])
+    reporter.detail(f"wrote {target} ({len(documents)} reports)")
+    sys.exit(0)
 
 
 

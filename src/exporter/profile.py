@@ -68,6 +68,10 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "xlsx": {
         "data_sheet": str, "font": str, "font_size_pt": NUMBER, "min_column_width": int,
         "max_column_width": int, "integer_format": str,
+        "decimal_format": str, "computed_format": str, "readme_sheet": str, "dictionary_sheet": str,
+        "checks_sheet": str, "wide_sheet": str, "data_table": str, "dictionary_table": str,
+        "checks_table": str, "wide_table": str, "table_style": str, "data_freeze_panes": str,
+        "wide_char_units": int, "width_padding": int, "link_style": str, "language": str,
     },
 }
 
