@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from exporter.cli import main
-from test_xlsx_support import EXPECTED_HEADER, assert_clean_workbook, load, records
+from test_xlsx_support import EXPECTED_HEADER, assert_clean_workbook, load, records, soffice_to_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_TEXT = (ROOT / "tests" / "fixtures" / "full-furniture.md").read_text(encoding="utf-8")
@@ -151,3 +152,17 @@ def test_without_combine_each_source_gets_its_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_excel(io.BytesIO((tmp_path / "out" / "alone.xlsx").read_bytes()))
     assert len(frame) == 13
+
+
+@pytest.mark.soffice
+def test_libreoffice_opens_the_panel(two_years, tmp_path):
+    _, target, _ = two_years
+    result, csvs = soffice_to_csv(target, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr.lower()
+    with open(tmp_path / "panel-宽表.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["指标代码", "指标名称", "基本单位", "2023", "2024", "质量标记", "备注"]
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["education_reach"][3:5] == ["198000", "200000"]
+    assert len(csvs) == 5

@@ -58,13 +58,11 @@ def write_table(sheet: Sheet, headers: Sequence[str], rows: Sequence[Sequence[Ce
             else:
                 where = f"{ws.title}!{get_column_letter(col)}{r} ({header})"
                 put_text(ws, r, col, cell.value, style, warnings, where, cell.pos, wrap=wrap)
-                texts[col].append("" if wrap else (cell.value or ""))
+                texts[col].append(cell.value or "")
             if cell.link is not None and cell.value:
                 _link(sheet, r, col, *cell.link)
+    # Wrapped columns are fitted too: the cap keeps long quotes to a readable measure.
     fit_columns(ws, texts, profile)
-    for col, header in enumerate(headers, start=1):
-        if header in wrap_headers:
-            ws.column_dimensions[get_column_letter(col)].width = profile.xlsx.max_column_width
     ws.freeze_panes = freeze
     if table_name and rows:
         ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
