@@ -97,8 +97,8 @@ def test_space_before_percent_in_a_span(tmp_path):
 
 def test_space_before_percent_in_text(tmp_path):
     assert warnings_of(tmp_path, "比例100 %以上。\n") == [
-        ("5:6", "space before '%': write the figure and '%' together"),
         ("5:3", _untagged("100 %")),
+        ("5:6", "space before '%': write the figure and '%' together"),
     ]
 
 
@@ -198,3 +198,11 @@ def test_parse_figure_with_thousands_separator():
                                         ("1.23456万元", "12345.6"), ("12.50%", "12.50")])
 def test_base_value_is_written_as_a_statistician_expects(text, base):
     assert str(parse_figure(text).base_value) == base
+
+
+def test_columns_stay_right_after_escapes_and_entities(tmp_path):
+    assert warnings_of(tmp_path, "见\\[注\\]共13项,完&amp;好,的。\n") == [
+        ("5:8", _untagged("13项")),
+        ("5:11", "half-width ',' in Chinese text: use '，' (GB/T 15834)"),
+        ("5:19", "half-width ',' in Chinese text: use '，' (GB/T 15834)"),
+    ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Mapping, Union
 
+from .figures import percentage_may_exceed_100
 from .model import CheckResult, CheckStatus, Indicator, Position, Qualifier
 
 
@@ -201,7 +202,8 @@ def _run_declared(d: CheckDefinition, values: Mapping[str, Decimal]) -> CheckRes
 def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
     results = []
     for ind in indicators:
-        if not ind.is_share:
+        # Growth rates and plan/past-year ratios are percentages that may exceed 100.
+        if not ind.is_share or percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
             continue
         expression = f"0 <= {ind.id} <= 100"
         description = f"{ind.name}（百分比）在0至100之间"

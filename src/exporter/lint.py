@@ -44,7 +44,7 @@ def lint(document: Document) -> list[Diagnostic]:
     for ind in document.indicators:
         if ind.is_share and ind.value > 100 and not percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
             found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text}", ind.pos))
-    return found
+    return sorted(found, key=lambda d: (d.pos.line, d.pos.column) if d.pos else (0, 0))
 
 
 def _at(run, offset: int) -> Position:

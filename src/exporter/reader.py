@@ -601,10 +601,16 @@ class _Builder:
         children = inline.children or []
         i = 0
 
-        def add_text(text: str, pos: Position) -> None:
+        # A run may only grow while its text maps column for column onto the source, so
+        # lint can locate any character in it; escapes and entities start runs of their own.
+        contiguous = [False]
+
+        def add_text(text: str, pos: Position, literal: bool = True) -> None:
             if not text:
                 return
-            if result and isinstance(result[-1], Text) and result[-1].pos.line == pos.line:
+            mergeable = contiguous[0] and literal
+            contiguous[0] = literal
+            if mergeable and result and isinstance(result[-1], Text) and result[-1].pos.line == pos.line:
                 prev = result[-1]
                 result[-1] = Text(prev.text + text, prev.pos)
             else:
@@ -623,7 +629,7 @@ class _Builder:
             elif child.type == "text_special":
                 found = content.find(child.markup or child.content, cursor)
                 start = found if found >= 0 else cursor
-                add_text(child.content, locate(start))
+                add_text(child.content, locate(start), literal=False)
                 cursor = start + len(child.markup or child.content) if found >= 0 else cursor
                 i += 1
             elif child.type == "html_inline":
