@@ -208,11 +208,11 @@ def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
         expression = f"0 <= {ind.id} <= 100"
         description = f"{ind.name}（百分比）在0至100之间"
         if ind.value > 100:
-            status, message = CheckStatus.FAILED, f"{ind.name} is {_fmt(ind.value)}%, above 100%"
+            status, message = CheckStatus.FAILED, f"{ind.name}为{_fmt(ind.value)}%，超过100%"
         elif ind.value == 100 and ind.qualifier == Qualifier.LOWER_BOUND:
-            status, message = CheckStatus.NOTICE, f"{ind.name} is printed as 100% 以上, which a share cannot exceed"
+            status, message = CheckStatus.NOTICE, f"{ind.name}印为“100%以上”，而比例不能超过100%"
         elif ind.value < 0:
-            status, message = CheckStatus.FAILED, f"{ind.name} is negative"
+            status, message = CheckStatus.FAILED, f"{ind.name}为负数"
         else:
             status, message = CheckStatus.PASSED, ""
         results.append(CheckResult(
@@ -230,7 +230,7 @@ def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
         "unique_ids", "指标代码唯一", "count(distinct id) = count(id)", False,
         CheckStatus.FAILED if duplicates else CheckStatus.PASSED, tuple(duplicates), pos,
         left=Decimal(len(seen)), right=Decimal(len(indicators)),
-        message=("duplicate ids: " + ", ".join(duplicates)) if duplicates else "",
+        message=("重复的指标代码：" + "、".join(duplicates)) if duplicates else "",
     ))
     return results
 

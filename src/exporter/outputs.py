@@ -64,6 +64,10 @@ def recover(output_dir: Path, stem: str) -> None:
 
 def new_temporary(output_dir: Path, stem: str, suffix: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{stem}.{suffix}.", suffix=".tmp", dir=output_dir)
+    # mkstemp makes 0600 files; outputs are documents to share, so give them the usual mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
     os.close(fd)
     return Path(name)
 
