@@ -12,6 +12,7 @@ A per-source lock keeps two processes from exporting the same source into the sa
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -74,6 +75,13 @@ def new_temporary(output_dir: Path, stem: str, suffix: str) -> Path:
 
 def commit(output_dir: Path, stem: str, pairs: list[tuple[Path, Path]]) -> None:
     """Rename every temporary over its target, as one unit that survives a kill."""
+    # Refuse before touching anything if any target cannot be replaced, so a failure never
+    # leaves some outputs new and others old.
+    for _temp, target in pairs:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(target))
+        if target.exists() and not os.access(target, os.W_OK) and not os.access(output_dir, os.W_OK):
+            raise PermissionError(errno.EACCES, "permission denied", str(target))
     journal = _journal(output_dir, stem)
     staged = output_dir / f"{PREFIX}{stem}.journal.tmp"
     with open(staged, "w", encoding="utf-8") as f:
