@@ -247,6 +247,39 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
     sys.exit(0)
 
 
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.pass_obj
+def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None) -> None:
+    """Show the font each role of the PDF uses, and whether it covers SOURCE's characters.
+
+    Per role: family, file, face index, format (TrueType, or CFF converted through the font
+    cache) and how many of the source's characters it has. With no SOURCE, source/*.md is
+    used if it exists. Exits with the font-error status when a role or a character has no font."""
+    from .diagnostics import FontError
+    from .fonts.report import format_reports, has_problems, role_reports, shown
+    from .profile import load_profile
+    from .writers.pdf_engine.content import characters_by_role
+
+    paths = find_sources(sources)
+    chars: dict[str, set[str]] = {}
+    profile = load_profile(profile_name) if profile_name else None
+    try:
+        for path in paths:
+            document, source_profile, _warnings = read(path, profile_name, with_lint=False)
+            profile = profile or source_profile
+            for role, text in characters_by_role(document, profile).items():
+                chars.setdefault(role, set()).update(text)
+    except ExportError as exc:
+        reporter.diagnostics(exc.diagnostics)
+        sys.exit(exc.exit_code)
+    profile = profile or load_profile()
+    reports = role_reports(profile, {role: "".join(sorted(c)) for role, c in chars.items()})
+    for line in format_reports(profile, reports, [shown(str(p)) for p in paths]):
+        click.echo(line)
+    sys.exit(FontError.exit_code if has_problems(reports) else 0)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -64,7 +64,10 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "date": {"format": str},
     "colors": {"text_cmyk": NUM_LIST, "red_cmyk": NUM_LIST, "word_text": str, "word_red": str},
     "docx": {"language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER},
-    "pdf": {"language": str, "hang_punctuation": bool},
+    "pdf": {
+        "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,
+        "attachment_number": str, "show_outline": bool, "compress": bool,
+    },
     "xlsx": {
         "data_sheet": str, "font": str, "font_size_pt": NUMBER, "min_column_width": int,
         "max_column_width": int, "integer_format": str,

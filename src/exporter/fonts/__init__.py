@@ -1,0 +1,187 @@
+"""Fonts for the PDF writer: which installed face serves each profile role, per character.
+
+    fonts = prepare_fonts(profile, {"body": "正文…", "title": "…"}, locate)
+    fonts.font("body", "字")   # → LoadedFont, registered with reportlab
+
+Each role takes the first face of its list that is installed and embeddable: the official
+Windows files first (`windows_files`), then the `pdf` families in order. A character the
+role's face lacks comes from the first `[fallback] pdf` face that has it; a character no
+font has is a FontError naming it and where the source uses it, never an empty box.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from ..diagnostics import Diagnostic, ERROR, FontError
+from ..model import Position
+from ..profile import Profile, Role
+from .catalog import InstalledFace, find_family, find_windows_file, installed_faces, platform_hint, read_faces
+from .faces import FaceInfo, face_info
+from .loader import LoadedFont, load_font
+
+__all__ = [
+    "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "prepare_fonts",
+    "resolve_fallbacks", "resolve_role",
+]
+
+INSTALL_HINT = {
+    "Linux": "install the free CJK fonts with `sudo scripts/install-system-deps.sh` (Debian/Ubuntu: "
+             "fonts-noto-cjk, fonts-arphic-*, fonts-wqy-microhei and the Fandol faces), or copy the "
+             "Windows fonts (simfang.ttf, simhei.ttf, simkai.ttf, simsun.ttc) into ~/.local/share/fonts "
+             "and run `fc-cache -f`",
+    "Windows": "install the Chinese (Simplified) Supplemental Fonts (Settings → Apps → Optional features), "
+               "which provide simfang.ttf, simhei.ttf and simkai.ttf",
+    "macOS": "install a Chinese font that has this style into ~/Library/Fonts (for example Noto Serif CJK SC)",
+}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The face chosen for a role, and what was looked for."""
+
+    role: str
+    face: InstalledFace | None
+    found_as: str
+    tried: tuple[str, ...]
+    unusable: tuple[str, ...] = ()
+
+
+def resolve_role(role: Role) -> Resolution:
+    tried: list[str] = []
+    unusable: list[str] = []
+    for file_name in role.windows_files:
+        tried.append(file_name)
+        path = find_windows_file(file_name)
+        if path is None:
+            continue
+        for face in read_faces(path)[:1]:
+            if _usable(face, unusable):
+                return Resolution(role.name, face, f"Windows font file {file_name}", tuple(tried), tuple(unusable))
+    faces = installed_faces()
+    for spec in role.pdf:
+        tried.append(spec)
+        face = find_family(spec, faces)
+        if face is not None and _usable(face, unusable):
+            return Resolution(role.name, face, f"family {spec}", tuple(tried), tuple(unusable))
+    return Resolution(role.name, None, "", tuple(tried), tuple(unusable))
+
+
+def resolve_fallbacks(profile: Profile) -> list[InstalledFace]:
+    faces = installed_faces()
+    found: list[InstalledFace] = []
+    for spec in profile.fallback.pdf:
+        face = find_family(spec, faces)
+        if face is not None and face not in found and _usable(face, []):
+            found.append(face)
+    return found
+
+
+def _usable(face: InstalledFace, unusable: list[str]) -> bool:
+    try:
+        info = face_info(face)
+    except Exception as exc:  # an unreadable font file is skipped like a missing one
+        unusable.append(f"{face.path} ({exc.__class__.__name__})")
+        return False
+    if not info.embeddable:
+        unusable.append(f"{face.path} (licence forbids embedding: fsType {info.fs_type:#06x})")
+        return False
+    return True
+
+
+def describe_missing_role(resolution: Resolution, role: Role) -> str:
+    unusable = f"; found but unusable: {', '.join(resolution.unusable)}" if resolution.unusable else ""
+    return (f"no installed font for the '{role.name}' role ({role.size_pt:g} pt {role.word}): tried "
+            f"{', '.join(resolution.tried)}{unusable}. To fix it, {INSTALL_HINT[platform_hint()]}; "
+            f"`exporter fonts` shows what each role finds")
+
+
+def char_name(char: str) -> str:
+    """'U+4E00 CJK UNIFIED IDEOGRAPH-4E00', also for controls, which have no Unicode name."""
+    name = unicodedata.name(char, "") or f"<{unicodedata.category(char)} control or unassigned>"
+    return f"U+{ord(char):04X} {name}"
+
+
+@dataclass
+class FontSet:
+    """The font of every (role, character) of one document."""
+
+    primary: dict[str, LoadedFont]
+    per_char: dict[tuple[str, str], LoadedFont] = field(default_factory=dict)
+
+    def font(self, role: str, char: str) -> LoadedFont:
+        return self.per_char.get((role, char)) or self.primary[role]
+
+    def fonts(self) -> list[LoadedFont]:
+        seen: dict[str, LoadedFont] = {}
+        for font in [*self.primary.values(), *self.per_char.values()]:
+            seen.setdefault(font.name, font)
+        return list(seen.values())
+
+
+def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
+                  locate: Callable[[str], Position | None] = lambda _c: None) -> FontSet:
+    """Resolve, convert (through the cache) and register every font the document needs."""
+    wanted = {role: frozenset(chars) for role, chars in chars_by_role.items()}
+    problems: list[Diagnostic] = []
+    faces: dict[str, InstalledFace] = {}
+    for role_name in wanted:
+        role = profile.role(role_name)
+        resolution = resolve_role(role)
+        if resolution.face is None:
+            problems.append(Diagnostic(ERROR, describe_missing_role(resolution, role), path=profile.path))
+        else:
+            faces[role_name] = resolution.face
+    if problems:
+        raise FontError(problems)
+
+    fallbacks: list[InstalledFace] | None = None
+    assigned: dict[tuple[str, str], InstalledFace] = {}
+    missing: dict[str, list[str]] = {}
+    for role_name, chars in wanted.items():
+        own = face_info(faces[role_name])
+        for char in sorted(chars):
+            if own.covers(char):
+                continue
+            if fallbacks is None:
+                fallbacks = resolve_fallbacks(profile)
+            donor = next((f for f in fallbacks if face_info(f).covers(char)), None)
+            if donor is None:
+                missing.setdefault(char, []).append(role_name)
+            else:
+                assigned[(role_name, char)] = donor
+    if missing:
+        raise FontError([_missing_char(char, roles, locate(char), fallbacks or []) for char, roles in
+                         sorted(missing.items())])
+
+    chars_per_face: dict[InstalledFace, set[str]] = {}
+    for role_name, chars in wanted.items():
+        own = faces[role_name]
+        for char in chars:
+            chars_per_face.setdefault(assigned.get((role_name, char), own), set()).add(char)
+    loaded = {face: load_font(face, frozenset(chars)) for face, chars in sorted(chars_per_face.items())}
+    for role_name, face in faces.items():
+        if face not in loaded:  # a role with no characters still needs its font for metrics
+            loaded[face] = load_font(face, frozenset())
+    fontset = FontSet({role: loaded[face] for role, face in faces.items()})
+    for key, face in assigned.items():
+        fontset.per_char[key] = loaded[face]
+    return fontset
+
+
+def _missing_char(char: str, roles: list[str], pos: Position | None, fallbacks: list[InstalledFace]) -> Diagnostic:
+    searched = ", ".join(f.family for f in fallbacks) or "none installed"
+    message = (f"no installed font has the character '{char}' ({char_name(char)}) that the "
+               f"{'/'.join(sorted(roles))} text uses (fallback fonts searched: {searched}); "
+               f"remove the character or install a font that has it")
+    if unicodedata.category(char).startswith("C"):
+        message = (f"the character {char_name(char)} cannot be printed (used in the "
+                   f"{'/'.join(sorted(roles))} text); remove it from the source")
+    return Diagnostic(ERROR, message, pos=pos)
+
+
+def face_label(face: InstalledFace) -> str:
+    return f"{face.family} ({Path(face.path).name}:{face.index})"

@@ -1,0 +1,289 @@
+"""The document as grid rows: what each line holds, where it starts, what must stay together.
+
+A row is one grid line of the 版心 (a title line may span more). Rows carry `glue_next` when
+the page must not end after them: every line of a standalone heading (so a heading never
+ends a page alone) and the chain from the last line of text through 署名, 成文日期 and 附注
+(so the signature never stands on a page without 正文).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ...fonts import FontSet, LoadedFont
+from ...model import Document, Heading
+from ...profile import Profile
+from .breaking import Measure, break_paragraph, is_word_char, natural_width
+from .content import Furniture, furniture, heading_role
+from .geometry import Geometry
+
+
+@dataclass(frozen=True)
+class Run:
+    """Characters drawn with one font, size and spacing-after-each-character, starting at `x`
+    (pt from the line's start). Each run is positioned on its own, so a viewer that does not
+    add the spacing after the last glyph of a string still puts every character in place."""
+
+    text: str
+    font: LoadedFont
+    size: float
+    spacing: float
+    x: float
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    x: float                    # from the 版心's left edge, pt
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Row:
+    kind: str                               # title, blank, text, heading, signature, note
+    lines: list[PlacedLine] = field(default_factory=list)
+    size: float = 0.0
+    em_descent: float = 0.0
+    span: int = 1
+    glue_next: bool = False
+    bookmarks: list[tuple[str, int]] = field(default_factory=list)   # (title, outline level)
+
+
+@dataclass
+class ImprintRow:
+    lines: list[PlacedLine]
+    size: float
+    em_descent: float
+    rule_above: float           # thickness of the rule on the row's top edge, 0 for none
+
+
+@dataclass
+class Composition:
+    rows: list[Row]
+    imprint: list[ImprintRow]
+    imprint_bottom_rule: float
+
+
+class Typesetter:
+    def __init__(self, profile: Profile, fonts: FontSet, geometry: Geometry):
+        self.profile = profile
+        self.fonts = fonts
+        self.geometry = geometry
+
+    def size(self, role: str) -> float:
+        return self.profile.role(role).size_pt
+
+    def styled(self, segments: Sequence[tuple[str, str]]) -> tuple[str, list[LoadedFont], list[float]]:
+        text_parts, fonts, sizes = [], [], []
+        for text, role in segments:
+            size = self.size(role)
+            text_parts.append(text)
+            for char in text:
+                fonts.append(self.fonts.font(role, char))
+                sizes.append(size)
+        return "".join(text_parts), fonts, sizes
+
+    def advances(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float]) -> list[float]:
+        return [f.advance(c) * s for c, f, s in zip(text, fonts, sizes)]
+
+    def width(self, text: str, role: str) -> float:
+        """Drawn width of a string at its role's grid spacing."""
+        text_, fonts, sizes = self.styled([(text, role)])
+        size = self.size(role)
+        return natural_width(self.advances(text_, fonts, sizes), self.geometry.base_spacing(size))
+
+    def cells(self, text: str, role: str) -> float:
+        """Room a string takes on the grid (its width plus the spacing after its last character)."""
+        size = self.size(role)
+        return self.width(text, role) + (self.geometry.base_spacing(size) if text else 0.0)
+
+    def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure) -> list[PlacedLine]:
+        text, fonts, sizes = self.styled(segments)
+        advances = self.advances(text, fonts, sizes)
+        placed = []
+        for line in break_paragraph(text, advances, measure):
+            placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start,
+                                                         line.draw_end, line.spacing, line.word_spacing))))
+        return placed
+
+    def single(self, text: str, role: str, x: float) -> PlacedLine:
+        text_, fonts, sizes = self.styled([(text, role)])
+        spacing = self.geometry.base_spacing(self.size(role))
+        advances = self.advances(text_, fonts, sizes)
+        return PlacedLine(x, tuple(_runs(text_, fonts, sizes, advances, 0, len(text_), spacing, spacing)))
+
+    def measure(self, role: str, first_chars: float = 0.0, rest_chars: float = 0.0,
+                first: float | None = None, rest: float | None = None, right: float = 0.0) -> Measure:
+        size = self.size(role)
+        unit = self.geometry.char_unit(size)
+        return Measure(
+            width=self.geometry.text_width,
+            first_indent=first if first is not None else first_chars * unit,
+            rest_indent=rest if rest is not None else rest_chars * unit,
+            base_spacing=self.geometry.base_spacing(size),
+            justify=self.profile.body.justify,
+            hang=self.profile.pdf.hang_punctuation,
+            right_indent=right,
+        )
+
+
+def _runs(text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float], advances: Sequence[float],
+          start: int, end: int, spacing: float, word_spacing: float) -> list[Run]:
+    """Split characters [start, end) where the font, the size or the spacing after a character
+    changes (the spacing after a line's last character does not matter)."""
+    runs: list[Run] = []
+    i = start
+    x = 0.0
+    while i < end:
+        font, size = fonts[i], sizes[i]
+        after = _spacing_after(text, i, end, spacing, word_spacing)
+        j = i + 1
+        while j < end and fonts[j] is font and sizes[j] == size:
+            if j < end - 1 and _spacing_after(text, j, end, spacing, word_spacing) != after:
+                break
+            j += 1
+        runs.append(Run(text[i:j], font, size, after, x))
+        x += sum(advances[i:j]) + after * (j - i)
+        i = j
+    return runs
+
+
+def _spacing_after(text: str, i: int, end: int, spacing: float, word_spacing: float) -> float:
+    if i + 1 < end and is_word_char(text[i]) and is_word_char(text[i + 1]):
+        return word_spacing
+    return spacing
+
+
+def compose(document: Document, profile: Profile, fonts: FontSet, geometry: Geometry) -> Composition:
+    ts = Typesetter(profile, fonts, geometry)
+    stuff = furniture(document, profile)
+    rows: list[Row] = []
+
+    def text_rows(lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
+        made = [Row(kind, [line], ts.size(role), fonts.primary[role].em_descent, glue_next=glue) for line in lines]
+        rows.extend(made)
+        return made
+
+    def blank(count: int, glue: bool = False) -> None:
+        for _ in range(count):
+            rows.append(Row("blank", glue_next=glue))
+
+    _title(ts, stuff, rows, profile, geometry)
+    if stuff.title_lines:
+        blank(profile.title.blank_lines_after, glue=True)
+    if stuff.recipients:
+        indent = profile.recipients.indent_chars
+        text_rows(ts.paragraph([(stuff.recipients, "body")], ts.measure("body", indent, indent)), "body", "text")
+
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            role = heading_role(block)
+            indent = profile.body.heading_first_line_indent_chars
+            made = text_rows(ts.paragraph([(block.printed, role)], ts.measure(role, indent)), role, "heading",
+                             glue=True)
+            if made:
+                made[0].bookmarks.append((block.printed, block.level))
+        else:
+            segments = []
+            if block.lead is not None:
+                segments.append((block.lead.printed, heading_role(block.lead)))
+            segments.append((block.text, "body"))
+            indent = profile.body.first_line_indent_chars
+            made = text_rows(ts.paragraph(segments, ts.measure("body", indent)), "body", "text")
+            if made and block.lead is not None:
+                made[0].bookmarks.append((block.lead.printed, block.lead.level))
+
+    _attachments(ts, stuff, rows, profile, text_rows, blank)
+    _signature(ts, stuff, rows, profile, geometry, text_rows, blank)
+    imprint, bottom_rule = _imprint(ts, stuff, profile, geometry)
+    return Composition(rows, imprint, bottom_rule)
+
+
+def _title(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, geometry: Geometry) -> None:
+    role = "title"
+    font = ts.fonts.primary[role]
+    for text in stuff.title_lines:
+        width = ts.width(text, role)
+        x = (geometry.text_width - width) / 2
+        rows.append(Row("title", [ts.single(text, role, x)], ts.size(role), font.em_descent,
+                        span=profile.title.lines_per_title_line, glue_next=True))
+
+
+def _attachments(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, text_rows, blank) -> None:
+    if not stuff.attachments:
+        return
+    blank(profile.attachments.blank_lines_before)
+    unit = ts.geometry.char_unit(ts.size("body"))
+    left = profile.attachments.indent_chars * unit
+    label = ts.cells(stuff.attachment_label, "body")
+    for k, (number, name) in enumerate(stuff.attachments):
+        first = left if k == 0 else left + label
+        prefix = (stuff.attachment_label if k == 0 else "") + number
+        rest = left + label + ts.cells(number, "body")
+        text_rows(ts.paragraph([(prefix + name, "body")], ts.measure("body", first=first, rest=rest)), "body", "text")
+
+
+def _signature(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, geometry: Geometry,
+               text_rows, blank) -> None:
+    if not (stuff.issuer or stuff.date or stuff.note):
+        return
+    role = "body"
+    font = ts.fonts.primary[role]
+    size = ts.size(role)
+    unit = geometry.char_unit(size)
+    right_edge = geometry.text_width - profile.signature.right_indent_chars * unit
+    if stuff.issuer or stuff.date:
+        if rows:
+            rows[-1].glue_next = True  # the signature keeps the last line of text on its page
+        blank(profile.signature.blank_lines_before, glue=True)
+        shift = profile.signature.date_shift_chars * unit
+        issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
+        date_width = ts.width(stuff.date, role) if stuff.date else 0.0
+        issuer_x = right_edge - issuer_width
+        date_x = issuer_x + shift if stuff.issuer else right_edge - date_width
+        if stuff.issuer and date_width > issuer_width:
+            # 成文日期长于署名: the date takes 右空二字 and the 署名 moves left (GB/T 9704 §7.3.5.2).
+            date_x = right_edge - date_width
+            issuer_x = date_x - shift
+        if stuff.issuer:
+            rows.append(Row("signature", [ts.single(stuff.issuer, role, issuer_x)], size, font.em_descent,
+                            glue_next=True))
+        if stuff.date:
+            rows.append(Row("signature", [ts.single(stuff.date, role, date_x)], size, font.em_descent,
+                            glue_next=bool(stuff.note)))
+    elif rows:
+        blank(profile.signature.blank_lines_before)
+    if stuff.note:
+        indent = profile.note.indent_chars
+        made = text_rows(ts.paragraph([(stuff.note, role)], ts.measure(role, indent)), role, "note")
+        for row in made[:-1]:
+            row.glue_next = True
+
+
+def _imprint(ts: Typesetter, stuff: Furniture, profile: Profile, geometry: Geometry) -> tuple[list[ImprintRow], float]:
+    role = "imprint"
+    if not (stuff.cc or stuff.printed_by or stuff.printed_on):
+        return [], 0.0
+    size = ts.size(role)
+    font = ts.fonts.primary[role]
+    side = profile.imprint.indent_chars * geometry.char_unit(size)
+    outer, inner = profile.imprint.outer_rule_pt, profile.imprint.inner_rule_pt
+    rows: list[ImprintRow] = []
+    if stuff.cc:
+        label = ts.cells(profile.imprint.cc_label, role)
+        measure = ts.measure(role, first=side, rest=side + label, right=side)
+        for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
+            rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))
+    if stuff.printed_by or stuff.printed_on:
+        lines = []
+        if stuff.printed_by:
+            lines.append(ts.single(stuff.printed_by, role, side))
+        if stuff.printed_on:
+            width = ts.width(stuff.printed_on, role)
+            lines.append(ts.single(stuff.printed_on, role, geometry.text_width - side - width))
+        rows.append(ImprintRow(lines, size, font.em_descent, inner if rows else outer))
+    return rows, outer

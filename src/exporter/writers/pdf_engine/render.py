@@ -1,0 +1,160 @@
+"""Pages onto a reportlab canvas: text through the canvas text API, rules, page numbers,
+bookmarks, document information. All colour is CMYK from the profile (black as K only)."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from reportlab.pdfgen.canvas import Canvas
+
+from ... import __version__
+from ...fonts import FontSet
+from ...model import Document
+from ...profile import Profile
+from ...timestamps import document_datetime
+from .compose import PlacedLine, Typesetter
+from .content import page_number_text
+from .geometry import Geometry, POINTS_PER_MM
+from .paginate import Page
+
+PDF_DATE = "D:%Y%m%d%H%M%S+00'00'"
+
+
+def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geometry, pages: list[Page],
+           out: BinaryIO) -> None:
+    body_font = fonts.primary["body"]
+    canvas = Canvas(
+        out,
+        pagesize=(geometry.page_width, geometry.page_height),
+        invariant=1,
+        pageCompression=1 if profile.pdf.compress else 0,
+        initialFontName=body_font.name,
+        initialFontSize=geometry.body_size,
+        lang=profile.pdf.language,
+    )
+    _document_info(canvas, document, profile)
+    typesetter = Typesetter(profile, fonts, geometry)
+    text_cmyk = tuple(profile.colors.text_cmyk)
+    outline = _Outline(canvas, geometry)
+    for number, page in enumerate(pages, start=1):
+        canvas.setFillColorCMYK(*text_cmyk)
+        canvas.setStrokeColorCMYK(*text_cmyk)
+        for start, row in page.rows:
+            for title, level in row.bookmarks:
+                outline.add(title, level, start)
+            if not row.lines:
+                continue
+            baseline = geometry.baseline(start, row.span, row.size, row.em_descent)
+            for line in row.lines:
+                _draw_line(canvas, geometry, line, baseline)
+        if page.imprint:
+            _draw_imprint(canvas, geometry, page)
+        _draw_page_number(canvas, profile, geometry, typesetter, number)
+        canvas.showPage()
+    if profile.pdf.show_outline:
+        canvas.showOutline()
+    canvas.save()
+
+
+class _Outline:
+    """Bookmarks in reading order; a level never deeper than one below the previous entry
+    (PDF outlines cannot skip levels)."""
+
+    def __init__(self, canvas: Canvas, geometry: Geometry):
+        self.canvas = canvas
+        self.geometry = geometry
+        self.count = 0
+        self.previous = -1
+
+    def add(self, title: str, heading_level: int, row: int) -> None:
+        level = max(0, min(heading_level - 1, self.previous + 1))
+        key = f"h{self.count}"
+        self.count += 1
+        top = self.geometry.pdf_y(self.geometry.row_top(row))
+        self.canvas.bookmarkPage(key, fit="XYZ", left=self.geometry.left, top=top)
+        self.canvas.addOutlineEntry(title, key, level=level)
+        self.previous = level
+
+
+def _document_info(canvas: Canvas, document: Document, profile: Profile) -> None:
+    meta = document.meta
+    stamp = document_datetime(document)
+    canvas.setDateFormatter(lambda *_ignored: stamp.strftime(PDF_DATE))
+    canvas.setTitle(meta.title_text)
+    if meta.issuer:
+        canvas.setAuthor(meta.issuer)
+    canvas.setSubject(meta.doc_number or meta.title_text)
+    keywords = [k for k in (meta.issuer, meta.region, meta.period) if k]
+    if keywords:
+        canvas.setKeywords(", ".join(keywords))
+    canvas.setCreator(f"exporter {__version__}")
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+
+
+def _draw_line(canvas: Canvas, geometry: Geometry, line: PlacedLine, baseline: float) -> None:
+    """Every string shown gets its own position: PDF adds the character spacing after a
+    string's last glyph too, but pdfminer (pdfplumber) does not, and reportlab starts a new
+    string wherever a run crosses into another 256-glyph font subset."""
+    y = geometry.pdf_y(baseline)
+    text = canvas.beginText(geometry.left + line.x, y)
+    first = True
+    for run in line.runs:
+        text.setFont(run.font.name, run.size)
+        text.setCharSpace(run.spacing)
+        x = geometry.left + line.x + run.x
+        done = 0
+        for _subset, codes in run.font.font.splitString(run.text, canvas._doc):
+            chunk = run.text[done:done + len(codes)]
+            if not first:
+                text.setTextOrigin(x, y)
+            text.textOut(chunk)
+            first = False
+            done += len(chunk)
+            x += sum(run.font.advance(c) * run.size + run.spacing for c in chunk)
+    canvas.drawText(text)
+
+
+def _draw_imprint(canvas: Canvas, geometry: Geometry, page: Page) -> None:
+    left, right = geometry.left, geometry.right
+    for k, row in enumerate(page.imprint):
+        line_no = page.imprint_start + k
+        if row.rule_above:
+            _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(line_no)), row.rule_above)
+        baseline = geometry.baseline(line_no, 1, row.size, row.em_descent)
+        for line in row.lines:
+            _draw_line(canvas, geometry, line, baseline)
+    bottom = page.imprint_start + len(page.imprint)
+    outer = page.imprint[0].rule_above
+    _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), outer)
+
+
+def _rule(canvas: Canvas, x0: float, x1: float, y: float, thickness: float) -> None:
+    canvas.setLineWidth(thickness)
+    canvas.setLineCap(0)
+    canvas.line(x0, y, x1, y)
+
+
+def _draw_page_number(canvas: Canvas, profile: Profile, geometry: Geometry, typesetter: Typesetter,
+                      number: int) -> None:
+    role = "page_number"
+    settings = profile.page_number
+    text = page_number_text(profile, number)
+    size = typesetter.size(role)
+    inset = settings.indent_chars * geometry.char_unit(size)
+    width = typesetter.width(text, role)
+    alignment = settings.odd_alignment if number % 2 else settings.even_alignment
+    if alignment == "right":
+        x = geometry.text_width - inset - width
+    elif alignment == "left":
+        x = inset
+    else:
+        x = (geometry.text_width - width) / 2
+    # The dash's ink, not its em box, sits `distance_below_text_mm` below the 版心 (GB/T 9704 §7.5).
+    target = geometry.bottom + settings.distance_below_text_mm * POINTS_PER_MM
+    font = typesetter.fonts.font(role, text[0]) if text else typesetter.fonts.primary[role]
+    ink = font.ink_bounds(text[0]) if text else None
+    if ink is not None:
+        baseline = target + (ink[0] + ink[1]) / 2 * size
+    else:
+        baseline = target + (0.5 - font.em_descent) * size
+    _draw_line(canvas, geometry, typesetter.single(text, role, x), baseline)
