@@ -10,7 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 with_office=1
 [ "${1:-}" = "--no-office" ] && with_office=0
 
-pkgs="python3-venv fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp fonts-wqy-microhei fontconfig poppler-utils"
+# fonts-liberation2 has Times New Roman's metrics, so LibreOffice breaks lines with digits as Word does.
+pkgs="python3-venv fonts-noto-cjk fonts-arphic-gkai00mp fonts-arphic-gbsn00lp fonts-wqy-microhei fonts-liberation2 fontconfig poppler-utils"
 [ "$with_office" = 1 ] && pkgs="$pkgs libreoffice-writer-nogui libreoffice-calc-nogui"
 
 $SUDO apt-get update -qq

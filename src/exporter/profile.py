@@ -63,7 +63,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "date": {"format": str},
     "colors": {"text_cmyk": NUM_LIST, "red_cmyk": NUM_LIST, "word_text": str, "word_red": str},
-    "docx": {"language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER},
+    "docx": {
+        "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
+        "autospace_em": NUMBER, "imprint_cc_separator": str, "latin_language": str,
+        "punctuation_width_percent": NUMBER,
+    },
     "pdf": {
         "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,
         "attachment_number": str, "show_outline": bool, "compress": bool,

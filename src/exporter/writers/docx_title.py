@@ -1,0 +1,107 @@
+"""Breaking a title given as one string into lines, as GB/T 9704 7.3.1 asks [D3].
+
+"回行时，要做到词意完整，排列对称，长短适宜，间距恰当，标题排列应当使用梯形或菱形": each line
+at most `max_chars` characters; no break inside the issuing organ's name, inside a number
+with its 年/年度, or inside "关于", "的报告", "情况的报告"; no line ending with "的" or with an
+opening bracket, none starting with closing punctuation; lines not of equal length and, for
+three lines, not long–short–long. Among the breaks allowed, the best scored wins: breaks at
+natural boundaries (before 关于, before 情况的报告/的报告, after 年度, before 和/及/与) score,
+breaks between two characters of unknown relation cost, a full line costs, and so does a
+shape other than the preferred 上长下短 (two lines) or 菱形/monotonic (three lines).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from .docx_lines import NO_LINE_END, NO_LINE_START
+
+# Phrases kept whole; the longest match wins where they overlap.
+_WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于")
+# A line break just before these is natural; the weight says how natural.
+_BREAK_BEFORE = (("关于", 6), ("情况的报告", 4), ("工作情况的报告", 4), ("的报告", 2), ("和", 2),
+                 ("及", 2), ("与", 2), ("暨", 2), ("《", 2))
+_BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("和", -3), ("的", -100))
+_UNKNOWN_BOUNDARY = -3
+_FULL_LINE = -4
+_MAX_LINES = 4
+
+
+def break_title(title: str, max_chars: int, protected: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """`title` as lines of at most `max_chars` characters; `protected` names (the issuer) stay whole."""
+    title = title.strip()
+    if len(title) < max_chars:
+        return (title,)
+    forbidden = _forbidden_breaks(title, protected)
+    scores = {i: _boundary_score(title, i) for i in range(1, len(title))}
+    minimum = -(-len(title) // max_chars)
+    best: tuple[float, tuple[int, ...]] | None = None
+    for count in range(max(minimum, 2), _MAX_LINES + 1):
+        for cuts in itertools.combinations(range(1, len(title)), count - 1):
+            lines = _split(title, cuts)
+            if any(len(line) > max_chars for line in lines) or any(c in forbidden for c in cuts):
+                continue
+            score = sum(scores[c] for c in cuts) + _shape_score(lines, max_chars) - 8 * (count - minimum)
+            if best is None or score > best[0]:
+                best = (score, cuts)
+        if best is not None and count > minimum:
+            break
+    if best is None:
+        # Nothing satisfies the rules: fall back to even chunks rather than overflow a line.
+        step = max_chars
+        return tuple(title[i:i + step] for i in range(0, len(title), step))
+    return _split(title, best[1])
+
+
+def _split(title: str, cuts: tuple[int, ...]) -> tuple[str, ...]:
+    bounds = (0, *cuts, len(title))
+    return tuple(title[a:b] for a, b in zip(bounds, bounds[1:]))
+
+
+def _forbidden_breaks(title: str, protected: tuple[str, ...]) -> set[int]:
+    forbidden: set[int] = set()
+    spans = [m.span() for m in re.finditer(r"[0-9A-Za-z.．%]+(?:年度|年)?", title)]
+    for phrase in (*protected, *_WHOLE_PHRASES):
+        if phrase:
+            spans.extend(m.span() for m in re.finditer(re.escape(phrase), title))
+    for start, end in spans:
+        forbidden.update(range(start + 1, end))
+    for i in range(1, len(title)):
+        if title[i] in NO_LINE_START or title[i - 1] in NO_LINE_END or title[i - 1] == "的":
+            forbidden.add(i)
+    return forbidden
+
+
+def _boundary_score(title: str, i: int) -> float:
+    before, after = title[:i], title[i:]
+    score = 0.0
+    known = False
+    for phrase, weight in _BREAK_BEFORE:
+        if after.startswith(phrase):
+            score = max(score, weight) if weight > 0 else score + weight
+            known = True
+    for phrase, weight in _BREAK_AFTER:
+        if before.endswith(phrase):
+            score += weight
+            known = True
+    if before[-1].isdigit() != after[0].isdigit():
+        known = True
+    return score if known else _UNKNOWN_BOUNDARY
+
+
+def _shape_score(lines: tuple[str, ...], max_chars: int) -> float:
+    lengths = [len(line) for line in lines]
+    score = sum(_FULL_LINE for n in lengths if n >= max_chars)
+    if len(set(lengths)) < len(lengths):
+        score -= 8  # equal lengths look like a block, not a title
+    if len(lengths) == 2:
+        score += 3 if lengths[0] > lengths[1] else -1  # 上长下短 (倒梯形) is preferred
+        score -= abs(lengths[0] - lengths[1]) / 4 if min(lengths) < max_chars / 3 else 0
+    elif len(lengths) == 3:
+        a, b, c = lengths
+        if b < a and b < c:
+            score -= 10  # 沙漏 (long–short–long) is not a GB/T 9704 shape
+        elif b >= a and b >= c:
+            score += 2  # 菱形
+    return score
