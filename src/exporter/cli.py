@@ -247,6 +247,42 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
     sys.exit(0)
 
 
+# ---- import (issue 7) ------------------------------------------------------------------------
+
+def _import_switches(func):
+    from .importer import CLEANUPS
+
+    options = [click.option("--no-figures", "no_figures", is_flag=True, help="Do not tag figures as indicators.")]
+    for name, what in reversed(list(CLEANUPS.items())):
+        options.append(click.option(f"--no-{name}", f"no_{name}", is_flag=True, help=f"Do not {what}."))
+    for decorator in options:
+        func = decorator(func)
+    return func
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default="source", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the generated <stem>.md.")
+@click.option("--title", help="The title, for a text that has no title line.")
+@click.option("--force", is_flag=True, help="Replace an existing <stem>.md.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Also write the import report to this file.")
+@_import_switches
+@click.pass_obj
+def import_(reporter: Reporter, files: tuple[str, ...], output: str, title: str | None, force: bool,
+            report_path: str | None, **switches: bool) -> None:
+    """Make a first-draft source from FILE(s): plain text (.txt) or Word (.docx).
+
+    Writes <stem>.md to the output folder, then prints what was recognised, changed, dropped
+    and moved, and every figure tagged for review. Check the draft with `exporter check`."""
+    from .importer.command import import_files
+
+    disabled = frozenset(name[3:] for name, on in switches.items() if on)
+    sys.exit(import_files(reporter, files, Path(output), title, force, disabled,
+                          Path(report_path) if report_path else None))
+
+
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")

@@ -1,0 +1,217 @@
+"""`exporter import`: turn a report that exists only as plain text or a .docx into a source file.
+
+    result = import_file(Path("last-year.docx"))
+    Path("source/last-year.md").write_text(result.markdown, encoding="utf-8")
+
+The result is a first draft: front matter recognised from the text's front and end blocks,
+typed heading numbers turned into heading levels, clean-ups applied and counted, every
+statistic tagged as an indicator marked for review. `ImportResult.report()` says what was
+recognised, changed, dropped and moved. The importer writes source Markdown only; it never
+imports a writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleanup import remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from .figures import REVIEW_NOTE, Figure, FigureTagger, Segment
+from .front import DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, take_end_block, take_front_block
+from .furniture import boilerplate_reason, licence_footer_start, page_furniture
+from .lines import Counts, Removed
+from .rejoin import PhysicalLine, display_width, rejoin
+from .structure import HeadingItem, Item, ParagraphItem, structure
+
+CLEANUPS = {
+    "punctuation": "make half-width punctuation in Chinese text full-width (GB/T 15834)",
+    "width": "make full-width digits and letters ASCII",
+    "invisible": "remove zero-width characters",
+    "spaces": "remove stray spaces (before %, doubled after an article number)",
+    "rejoin": "rejoin lines broken by a converter or web page",
+    "furniture": "drop page numbers and form feeds",
+    "boilerplate": "drop web and database lines, licence footers and repeated titles",
+}
+SWITCHES = tuple(CLEANUPS) + ("figures",)
+
+
+@dataclass
+class ImportOptions:
+    disabled: frozenset[str] = frozenset()  # names from SWITCHES
+    title: str | None = None
+
+    def on(self, name: str) -> bool:
+        return name not in self.disabled
+
+
+@dataclass
+class ImportResult:
+    source_name: str
+    input_kind: str
+    encoding: str
+    line_ending: str
+    input_lines: int
+    markdown: str
+    front: FrontMatter
+    items: list[Item]
+    body: list[list[Segment]]       # the rendered segments of each item, in order
+    figures: list[Figure]
+    removed: list[Removed]
+    counts: Counts
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def headings(self) -> list[HeadingItem]:
+        return [item for item in self.items if isinstance(item, HeadingItem)]
+
+    @property
+    def paragraphs(self) -> list[ParagraphItem]:
+        return [item for item in self.items if isinstance(item, ParagraphItem)]
+
+    def report(self, target: str | None = None, check_summary: str | None = None) -> str:
+        from .report import render_report
+
+        return render_report(self, target, check_summary)
+
+
+def import_file(path: Path, options: ImportOptions | None = None) -> ImportResult:
+    options = options or ImportOptions()
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from .docx import read_docx
+
+        read = read_docx(path)
+        return _import_lines(path.name, "docx", read.encoding, read.line_ending, read.input_lines,
+                             read.physical, read.hints, options)
+    from .text import decode
+
+    decoded = decode(path.read_bytes(), str(path))
+    physical = [(n, line) for n, line in enumerate(decoded.text.split("\n"), start=1)]
+    return _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
+                         options)
+
+
+def import_text(text: str, name: str = "input.txt", options: ImportOptions | None = None) -> ImportResult:
+    """Import text already in memory (tests, pasted text)."""
+    physical = [(n, line) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)]
+    return _import_lines(name, "txt", "UTF-8", "LF", len(physical), physical, None, options or ImportOptions())
+
+
+def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
+                  physical_input: list[tuple[int, str]], hints: dict | None,
+                  options: ImportOptions) -> ImportResult:
+    counts = Counts()
+    removed: list[Removed] = []
+    physical = _clean_physical(physical_input, counts, removed, options)
+    for p in physical:
+        hint = (hints or {}).get(p.number)
+        if hint is not None:
+            p.level_hint, p.title_hint, p.bookmarks = hint.level, hint.title, list(hint.bookmarks)
+    lines = rejoin(physical, counts, enabled=options.on("rejoin"))
+    for line in lines:
+        if options.on("width"):
+            line.text = to_ascii_width(line.text, counts)
+        if options.on("punctuation"):
+            line.text = to_full_punctuation(line.text, counts)
+        if options.on("spaces"):
+            line.text = tidy_spaces(line.text, counts)
+    front = FrontMatter()
+    lines = take_front_block(lines, front, removed, drop_duplicates=options.on("boilerplate"),
+                             find_title=options.title is None)
+    counts.add("boilerplate", sum(1 for r in removed if r.reason == DUPLICATE_TITLE))
+    lines = take_end_block(lines, front, removed)
+    warnings = []
+    if options.title:
+        front.title = [options.title]
+    elif not front.title:
+        front.title = [PLACEHOLDER_TITLE]
+        front.title_is_placeholder = True
+        warnings.append(f"no title line found: the title is {PLACEHOLDER_TITLE!r}; give one with --title")
+    items = structure(lines, counts, tidy=options.on("spaces"))
+    bookmarks = {line.first_line: [_clean_bookmark(b, options) for b in line.bookmarks] for line in lines}
+    tagger = FigureTagger(reserved={name for names in bookmarks.values() for name, _text in names})
+    body = []
+    for item in items:
+        if options.on("figures"):
+            body.append(tagger.tag(item.text, item.origin[0], bookmarks.get(item.origin[0], [])))
+        else:
+            body.append([item.text])
+    from .emit import front_matter, render_segments
+
+    header = [
+        f"Draft made by `exporter import` from {name}: check it, then run `exporter check`.",
+    ]
+    if tagger.figures:
+        header.append(f'Every figure span carries note="{REVIEW_NOTE}": review its name, then delete the note.')
+    if front.title_is_placeholder:
+        header.append("The input has no title line: write the title below.")
+    parts = [front_matter(front, header, removed)]
+    for item, segments in zip(items, body):
+        rendered = render_segments(segments)
+        if isinstance(item, HeadingItem):
+            parts.append("#" * item.level + " " + rendered)
+        else:
+            parts.append(rendered)
+    markdown = parts[0] + "\n" + "\n\n".join(parts[1:]) + "\n"
+    return ImportResult(
+        source_name=name, input_kind=kind, encoding=encoding, line_ending=line_ending, input_lines=input_lines,
+        markdown=markdown, front=front, items=items, body=body, figures=tagger.figures, removed=removed,
+        counts=counts, warnings=warnings,
+    )
+
+
+def _clean_bookmark(bookmark: tuple[str, str], options: ImportOptions) -> tuple[str, str]:
+    """A bookmark's text goes through the same clean-up as its line, so it is found there again."""
+    name, text = bookmark
+    scratch = Counts()
+    if options.on("invisible"):
+        text = remove_invisible(text, scratch)
+    if options.on("width"):
+        text = to_ascii_width(text, scratch)
+    return name, text.strip()
+
+
+def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, removed: list[Removed],
+                    options: ImportOptions) -> list[PhysicalLine]:
+    physical: list[PhysicalLine] = []
+    page_breaks: set[int] = set()   # lines that held only a form feed: furniture, not a blank line
+    for number, raw in physical_input:
+        text = raw
+        if "\f" in text and options.on("furniture"):
+            counts.add("furniture", text.count("\f"))
+            text = text.replace("\f", "")
+            if not text.strip():
+                page_breaks.add(number)
+        zero_width_only = False
+        if options.on("invisible"):
+            before = text
+            text = remove_invisible(text, counts)
+            zero_width_only = bool(before.strip()) and not text.strip()
+        width = display_width(text.rstrip())
+        # Always: a source holds no indentation (Markdown drops it, or makes a code block of
+        # four spaces); the layout indents every paragraph.
+        text, indented = strip_indent(text, counts)
+        physical.append(PhysicalLine(number, text, indented, zero_width_only, width))
+    texts = [p.text.strip() for p in physical]
+    footer = licence_footer_start(texts) if options.on("boilerplate") else None
+    kept = []
+    for index, p in enumerate(physical):
+        if p.number in page_breaks:
+            continue
+        stripped = p.text.strip()
+        reason = None
+        if stripped:
+            if footer is not None and index >= footer:
+                reason, kind = "licence footer", "boilerplate"
+            elif options.on("furniture") and page_furniture(stripped):
+                reason, kind = "page number", "furniture"
+            elif options.on("boilerplate"):
+                reason, kind = boilerplate_reason(stripped), "boilerplate"
+        if reason:
+            # Dropped, not blanked: a page number between two halves of a paragraph must not
+            # count as the blank line that ends it.
+            removed.append(Removed((p.number,), p.text, reason))
+            counts.add(kind)
+            continue
+        kept.append(p)
+    return kept

@@ -1,0 +1,153 @@
+"""Character-level clean-up of one line, each change counted by kind.
+
+Kinds (each can be switched off): `invisible` zero-width characters; `indent` leading
+indentation (U+3000, spaces, EN/EM spaces) and trailing blanks (always: a source holds no
+indentation); `spaces` a space before '%' and the mixed spaces after an article number; `width` full-width digits and Latin letters to ASCII (with
+the decimal point, thousands separator and percent sign that belong to such a number);
+`punctuation` half-width , ; : ( ) ? ! and straight double quotes next to Chinese text to
+their full-width forms (GB/T 15834), leaving decimals, times and ranges between digits alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lines import Counts
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INDENT_CHARS = " \t\u3000\u2002\u2003\u2009\u00a0"
+# The lint's idea of "Chinese context": CJK, CJK punctuation, full-width forms, curly quotes.
+_CJK_CONTEXT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’\u2e80-\u2fdf\U00020000-\U0002ffff]")
+
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u3000\u00a0]+(?=[%％])")
+_ARTICLE_GAP = re.compile(r"^(第[〇零一二两三四五六七八九十百]+[章节条])[ \t\u3000\u2002\u2003\u00a0]{2,}")
+_FULLWIDTH_NUMBER = re.compile(r"[０-９]+(?:[，,][０-９]{3})*(?:[．.][０-９]+)?")
+_FULLWIDTH_PERCENT = re.compile(r"(?<=\d)％")
+_FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+
+
+
+def is_chinese_context(ch: str) -> bool:
+    return bool(ch) and bool(_CJK_CONTEXT.match(ch))
+
+
+def remove_invisible(text: str, counts: Counts) -> str:
+    cleaned = "".join(ch for ch in text if ch not in INVISIBLE)
+    counts.add("invisible", len(text) - len(cleaned))
+    return cleaned
+
+
+def strip_indent(text: str, counts: Counts) -> tuple[str, bool]:
+    """Remove leading indentation and trailing blanks; say whether the line was indented."""
+    stripped = text.lstrip(INDENT_CHARS)
+    indented = stripped != text and bool(stripped)
+    if indented:
+        counts.add("indent")
+    return stripped.rstrip(INDENT_CHARS), indented
+
+
+def tidy_spaces(text: str, counts: Counts) -> str:
+    """A space before '%', and the run of mixed spaces after 第X条, become what GB/T 9704 prints."""
+    text, n = _SPACE_BEFORE_PERCENT.subn("", text)
+    counts.add("spaces", n)
+    match = _ARTICLE_GAP.match(text)
+    if match:
+        text = match.group(1) + "\u3000" + text[match.end():]
+        counts.add("spaces")
+    return text
+
+
+def to_ascii_width(text: str, counts: Counts) -> str:
+    """Full-width digits and letters to ASCII, with the separators of numbers written in them."""
+    changed = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal changed
+        digits = match.group(0)
+        out = digits.translate(_WIDTH_TABLE).replace("，", ",").replace("．", ".")
+        changed += sum(1 for a, b in zip(digits, out) if a != b)
+        return out
+
+    text = _FULLWIDTH_NUMBER.sub(number, text)
+
+    def alnum(match: re.Match[str]) -> str:
+        nonlocal changed
+        changed += 1
+        return match.group(0).translate(_WIDTH_TABLE)
+
+    text = _FULLWIDTH_ALNUM.sub(alnum, text)
+    text, n = _FULLWIDTH_PERCENT.subn("%", text)
+    changed += n
+    counts.add("width", changed)
+    return text
+
+
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+
+
+def to_full_punctuation(text: str, counts: Counts) -> str:
+    """Half-width punctuation in Chinese context to full width, as GB/T 15834 (and the lint) want."""
+    if "://" in text or not _CJK_CONTEXT.search(text):
+        return text
+    chars = list(text)
+    changed = 0
+    pairs = _paren_pairs(text)
+    partner = {o: c for o, c in pairs} | {c: o for o, c in pairs}
+    # Converting one mark can put the next one in Chinese context, so repeat until stable.
+    for _ in range(4):
+        progress = False
+        for i, ch in enumerate(chars):
+            if ch not in HALF_TO_FULL or not _in_chinese_context(chars, i):
+                continue
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if ch in ",:" and prev.isdigit() and nxt.isdigit():
+                continue
+            chars[i] = HALF_TO_FULL[ch]
+            changed += 1
+            progress = True
+            other = partner.get(i)
+            if other is not None and chars[other] in "()":
+                chars[other] = HALF_TO_FULL[chars[other]]
+                changed += 1
+        if not progress:
+            break
+    changed += _curl_quotes(chars)
+    counts.add("punctuation", changed)
+    return "".join(chars)
+
+
+def _in_chinese_context(chars: list[str], i: int) -> bool:
+    prev = chars[i - 1] if i else ""
+    nxt = chars[i + 1] if i + 1 < len(chars) else ""
+    return is_chinese_context(prev) or is_chinese_context(nxt)
+
+
+def _paren_pairs(text: str) -> list[tuple[int, int]]:
+    stack: list[int] = []
+    pairs = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs.append((stack.pop(), i))
+    return pairs
+
+
+def _curl_quotes(chars: list[str]) -> int:
+    """Straight double quotes in a Chinese line become “ ” by alternation (“…" closes as ”)."""
+    if '"' not in chars:
+        return 0
+    changed = 0
+    is_open = False
+    for i, ch in enumerate(chars):
+        if ch == "“":
+            is_open = True
+        elif ch == "”":
+            is_open = False
+        elif ch == '"':
+            chars[i] = "”" if is_open else "“"
+            is_open = not is_open
+            changed += 1
+    return changed

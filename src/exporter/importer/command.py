@@ -1,0 +1,91 @@
+"""The body of `exporter import`: import each file, write <stem>.md atomically, check it, report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..diagnostics import EXIT_CODES, Diagnostic, ExportError
+from ..pipeline import read
+from . import ImportOptions, import_file
+
+SUPPORTED = (".txt", ".docx")
+ADVICE = {
+    ".doc": "save it as .docx in Word or WPS first",
+    ".pdf": "turn it into text first (pdftotext -layout FILE.pdf), then import the .txt",
+    ".wps": "save it as .docx in WPS first",
+    ".rtf": "save it as .docx first",
+}
+
+
+def import_files(reporter, files: tuple[str, ...], output: Path, title: str | None, force: bool,
+                 disabled: frozenset[str], report_path: Path | None) -> int:
+    worst = 0
+    reports = []
+    for name in files:
+        path = Path(name)
+        code, report = _import_one(reporter, path, output, ImportOptions(disabled, title), force)
+        worst = worst or code
+        if report:
+            reports.append(report)
+            if reporter.verbosity >= 0:
+                click.echo(report, nl=False)
+    if report_path is not None and reports:
+        report_path.write_text("\n".join(reports), encoding="utf-8")
+    return worst
+
+
+def _import_one(reporter, path: Path, output: Path, options: ImportOptions, force: bool) -> tuple[int, str]:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        reporter.diagnostics([Diagnostic("error", "no such file", path=str(path))])
+        return EXIT_CODES.get("usage error", 2), ""
+    if suffix not in SUPPORTED:
+        advice = ADVICE.get(suffix, "import a .txt or .docx file")
+        reporter.diagnostics([Diagnostic("error", f"cannot import '{suffix or path.name}' files: {advice}",
+                                         path=str(path))])
+        return 2, ""
+    target = output / f"{path.stem}.md"
+    if target.exists() and not force:
+        reporter.diagnostics([Diagnostic(
+            "error", f"{target} exists: an import never replaces a source; use --force or -o another folder",
+            path=str(path))])
+        return 4, ""
+    try:
+        result = import_file(path, options)
+    except ExportError as exc:
+        reporter.diagnostics(exc.diagnostics)
+        return exc.exit_code, ""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, result.markdown)
+    except OSError as exc:
+        reporter.diagnostics([Diagnostic("error", f"cannot write: {exc.strerror or exc}", path=str(target))])
+        return 4, ""
+    code = 0
+    try:
+        _document, _profile, warnings = read(target)
+        summary = f"{target} reads with 0 errors and {len(warnings)} warnings (exporter check {target})"
+    except ExportError as exc:
+        errors = [d for d in exc.diagnostics if d.is_error]
+        reporter.diagnostics(errors)
+        summary = f"{target} has {len(errors)} errors: fix them before exporting"
+        code = 1
+    return code, result.report(str(target), summary)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".import-{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,277 @@
+"""Read a .docx input into lines with hints: paragraphs in order (table cells included), their
+style and outline level, Word's own list numbering written out as text, and bookmarks.
+
+* A `Title` style marks title lines; `Heading 1–4` (or 标题 1–4), an outline level 0–3 (on
+  the paragraph or its style chain), or leading runs in a heading's character style (a run-in
+  heading) give the line a heading level.
+* A paragraph numbered by Word (w:numPr) gets its number as text ("一、", "（一）", "1.") from
+  numbering.xml, so it is read like a typed one.
+* Bookmarks hold indicator ids (the Word writer names one bookmark per figure), so an
+  indicator keeps its id when last year's .docx is imported.
+Headers and footers (page numbers) are not read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, SourceError
+from ..numbering import chinese_numeral
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@dataclass
+class ParagraphHint:
+    level: int | None = None
+    title: bool = False
+    bookmarks: list[tuple[str, str]] = field(default_factory=list)   # (name, covered text) in order
+
+
+@dataclass
+class DocxRead:
+    physical: list[tuple[int, str]]
+    hints: dict[int, ParagraphHint]
+    encoding: str = "Office Open XML"
+    line_ending: str = "paragraphs"
+
+    @property
+    def input_lines(self) -> int:
+        return len(self.physical)
+
+
+def read_docx(path: Path) -> DocxRead:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise SourceError(Diagnostic("error", f"not a readable .docx file ({exc})", path=str(path)))
+    numbering = _Numbering(document)
+    styles = _StyleInfo(document)
+    physical: list[tuple[int, str]] = []
+    hints: dict[int, ParagraphHint] = {}
+    for element in _body_paragraphs(document.element.body):
+        number = len(physical) + 1
+        text, bookmarks = _paragraph_text(element)
+        style_id = _style_id(element)
+        hint = ParagraphHint(
+            level=_outline_level(element) or styles.level(style_id) or styles.run_in_level(_lead_run_style(element)),
+            title=styles.is_title(style_id),
+            bookmarks=bookmarks,
+        )
+        label = numbering.label(element, styles.numbering(style_id))
+        physical.append((number, label + text))
+        hints[number] = hint
+    return DocxRead(physical, hints)
+
+
+def _body_paragraphs(body):
+    """w:p in reading order, descending into tables (a 版记 is usually a table)."""
+    for child in body.iterchildren():
+        if child.tag == W + "p":
+            yield child
+        elif child.tag == W + "tbl":
+            for paragraph in child.iter(W + "p"):
+                yield paragraph
+        elif child.tag == W + "sdt":
+            yield from _body_paragraphs(child.find(W + "sdtContent"))
+
+
+def _paragraph_text(p) -> tuple[str, list[tuple[str, str]]]:
+    text = []
+    length = 0
+    open_marks: dict[str, tuple[str, int]] = {}
+    bookmarks: list[tuple[int, str, str]] = []
+    for element in p.iter():
+        tag = element.tag
+        if tag == W + "t":
+            if _inside(element, "del") or _inside(element, "moveFrom"):
+                continue
+            text.append(element.text or "")
+            length += len(element.text or "")
+        elif tag == W + "tab" and element.getparent().tag == W + "r":
+            text.append("\t")
+            length += 1
+        elif tag == W + "bookmarkStart":
+            name = element.get(W + "name") or ""
+            if name and not name.startswith("_"):
+                open_marks[element.get(W + "id")] = (name, length)
+        elif tag == W + "bookmarkEnd":
+            opened = open_marks.pop(element.get(W + "id"), None)
+            if opened is not None:
+                bookmarks.append((opened[1], opened[0], length))
+    joined = "".join(text)
+    return joined, [(name, joined[start:end]) for start, name, end in sorted(bookmarks) if end > start]
+
+
+def _lead_run_style(p) -> str | None:
+    """The character style of the paragraph's first run with text (a run-in heading's style)."""
+    for run in p.iter(W + "r"):
+        if run.find(W + "t") is None:
+            continue
+        rpr = run.find(W + "rPr")
+        style = rpr.find(W + "rStyle") if rpr is not None else None
+        return style.get(W + "val") if style is not None else None
+    return None
+
+
+def _inside(element, local: str) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == W + local:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _style_id(p) -> str | None:
+    ppr = p.find(W + "pPr")
+    style = ppr.find(W + "pStyle") if ppr is not None else None
+    return style.get(W + "val") if style is not None else None
+
+
+def _outline_level(p) -> int | None:
+    ppr = p.find(W + "pPr")
+    outline = ppr.find(W + "outlineLvl") if ppr is not None else None
+    if outline is None:
+        return None
+    value = int(outline.get(W + "val", "9"))
+    return value + 1 if value <= 3 else None
+
+
+class _StyleInfo:
+    """Heading level, title and numbering of paragraph styles, following basedOn chains."""
+
+    def __init__(self, document) -> None:
+        self.by_id = {}
+        for style in document.styles.element.findall(W + "style"):
+            self.by_id[style.get(W + "styleId")] = style
+
+    def _chain(self, style_id: str | None):
+        seen = set()
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            yield style
+            based = style.find(W + "basedOn")
+            style_id = based.get(W + "val") if based is not None else None
+
+    def _name(self, style) -> str:
+        name = style.find(W + "name")
+        return (name.get(W + "val") if name is not None else "").lower()
+
+    def level(self, style_id: str | None) -> int | None:
+        for style in self._chain(style_id):
+            name = self._name(style)
+            for prefix in ("heading ", "标题 "):
+                if name.startswith(prefix) and name[len(prefix):].isdigit():
+                    level = int(name[len(prefix):])
+                    return level if level <= 4 else None
+            ppr = style.find(W + "pPr")
+            outline = ppr.find(W + "outlineLvl") if ppr is not None else None
+            if outline is not None:
+                value = int(outline.get(W + "val", "9"))
+                return value + 1 if value <= 3 else None
+        return None
+
+    def run_in_level(self, char_style_id: str | None) -> int | None:
+        """A run-in heading is a Normal paragraph led by runs in a heading's character style
+        ("Heading 2 Char", linked to "Heading 2")."""
+        style = self.by_id.get(char_style_id) if char_style_id else None
+        if style is None:
+            return None
+        link = style.find(W + "link")
+        if link is not None and link.get(W + "val") in self.by_id:
+            return self.level(link.get(W + "val"))
+        name = self._name(style)
+        for prefix in ("heading ", "标题 "):
+            rest = name[len(prefix):].removesuffix(" char").removesuffix(" 字符")
+            if name.startswith(prefix) and rest.isdigit() and int(rest) <= 4:
+                return int(rest)
+        return None
+
+    def is_title(self, style_id: str | None) -> bool:
+        return any(self._name(style) in ("title", "标题") for style in self._chain(style_id))
+
+    def numbering(self, style_id: str | None):
+        for style in self._chain(style_id):
+            ppr = style.find(W + "pPr")
+            num = ppr.find(W + "numPr") if ppr is not None else None
+            if num is not None:
+                return num
+        return None
+
+
+class _Numbering:
+    """Word list numbers as printed: counters per list and level, formats from numbering.xml."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = document.part.numbering_part
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        root = part.element
+        abstract = {}
+        for node in root.findall(W + "abstractNum"):
+            abstract[node.get(W + "abstractNumId")] = node
+        for num in root.findall(W + "num"):
+            ref = num.find(W + "abstractNumId")
+            node = abstract.get(ref.get(W + "val")) if ref is not None else None
+            if node is None:
+                continue
+            for lvl in node.findall(W + "lvl"):
+                ilvl = int(lvl.get(W + "ilvl", "0"))
+                fmt = lvl.find(W + "numFmt")
+                text = lvl.find(W + "lvlText")
+                start = lvl.find(W + "start")
+                self.levels[(num.get(W + "numId"), ilvl)] = (
+                    fmt.get(W + "val") if fmt is not None else "decimal",
+                    text.get(W + "val") if text is not None else "",
+                    int(start.get(W + "val")) if start is not None else 1,
+                )
+
+    def label(self, p, style_num) -> str:
+        ppr = p.find(W + "pPr")
+        num = ppr.find(W + "numPr") if ppr is not None else None
+        num = num if num is not None else style_num
+        if num is None:
+            return ""
+        num_id_el, ilvl_el = num.find(W + "numId"), num.find(W + "ilvl")
+        num_id = num_id_el.get(W + "val") if num_id_el is not None else None
+        ilvl = int(ilvl_el.get(W + "val")) if ilvl_el is not None else 0
+        if num_id in (None, "0") or (num_id, ilvl) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        fmt, text, _start = self.levels[(num_id, ilvl)]
+        for level in range(ilvl + 1):
+            lvl_fmt, _t, lvl_start = self.levels.get((num_id, level), ("decimal", "", 1))
+            value = counters[level] + lvl_start - 1
+            text = text.replace(f"%{level + 1}", _format(lvl_fmt, value))
+        return text
+
+
+def _format(fmt: str, value: int) -> str:
+    if value <= 0:
+        return str(value)
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
+               "taiwaneseCounting", "taiwaneseCountingThousand"):
+        return chinese_numeral(value)
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(value))
+    if fmt == "decimalEnclosedCircle" and value <= 20:
+        return chr(0x2460 + value - 1)
+    if fmt == "decimalEnclosedParen":
+        return f"({value})"
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (value - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (value - 1) % 26)
+    return str(value)

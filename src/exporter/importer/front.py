@@ -1,0 +1,251 @@
+"""The front block (title, 发文字号, 主送, date/venue and speaker lines) and the end block
+(附件说明, 署名, 成文日期, 附注, 抄送, 印发) of a text, moved into front-matter fields.
+
+Everything taken out of the body is recorded as `Removed(moved_to=key)`, so the report can say
+where each line went and the nothing-lost check knows what left the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .lines import Line, Removed
+from .markers import find_marker
+from .numerals import parse_chinese_numeral
+
+_CN = "〇零一二两三四五六七八九十"
+DATE_ONLY = re.compile(rf"^(?P<y>\d{{4}}|[{_CN}]{{4}})年(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})月(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})日$")
+DATE_IN_TEXT = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+DASH_LINE = re.compile(r"^[—―]{1,2}\s*(?P<rest>.+)$")
+DOC_NUMBER = re.compile(r"^\S{1,16}[〔\[［]\d{4}[〕\]］]\s*\d{1,4}\s*号$")
+ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(?P<rest>.*)$")
+NUMBERED_ITEM = re.compile(r"^(?P<n>\d{1,2})[.．、]\s*(?P<name>.+)$")
+NOTE_LINE = re.compile(r"^[（(](?P<note>[^（）()]+)[）)]$")
+CC_LINE = re.compile(r"^抄\s*送[：:]\s*(?P<rest>.+?)。?$")
+PRINTED_LINE = re.compile(r"^(?P<org>\S.*?)[\s\u3000]+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印\s*发$")
+SENTENCE_PUNCTUATION = set("。，；：！？、“”《》")
+ORGANISATION_ENDINGS = (
+    "政府", "办公室", "办公厅", "委员会", "委", "局", "厅", "部", "院", "署", "中心", "公司", "协会", "学会",
+    "会", "处", "科", "所", "站", "办", "组", "室", "队", "社", "馆", "校", "大学", "集团", "党委", "党组",
+)
+PLACEHOLDER_TITLE = "（标题待补）"
+DUPLICATE_TITLE = "duplicate title line"
+
+
+@dataclass
+class FrontMatter:
+    title: list[str] = field(default_factory=list)
+    issuer: str | None = None
+    date: dt.date | None = None
+    recipients: str | None = None
+    doc_number: str | None = None
+    note: str | None = None
+    attachments: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    printed_by: str | None = None
+    printed_on: dt.date | None = None
+    title_is_placeholder: bool = False
+    title_as_lines: bool = False    # a .docx title set as several Title paragraphs: keep its lines
+
+
+def parse_date(text: str) -> dt.date | None:
+    match = DATE_ONLY.match(text) or DATE_IN_TEXT.search(text)
+    if not match:
+        return None
+    parts = []
+    for key in ("y", "m", "d"):
+        raw = match.group(key)
+        value = int(raw) if raw.isdigit() else parse_chinese_numeral(raw)
+        if value is None:
+            return None
+        parts.append(value)
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        return None
+
+
+def _plain(text: str) -> bool:
+    return not (set(text) & SENTENCE_PUNCTUATION)
+
+
+def _title_like(line: Line) -> bool:
+    text = line.text
+    if line.title_hint:
+        return True
+    return (len(text) <= 60 and "。" not in text and "；" not in text and not text.endswith(("：", ":"))
+            and find_marker(text) is None and DATE_ONLY.match(text) is None and DASH_LINE.match(text) is None
+            and not DOC_NUMBER.match(text) and not _speaker_like(text) and line.level_hint is None)
+
+
+def _speaker_like(text: str) -> bool:
+    # "省长 王予波": a position and a name separated by a space.
+    return bool(re.fullmatch(r"\S{2,16}[ \u3000]+\S{2,4}", text)) and _plain(text)
+
+
+def _recipients_like(text: str) -> bool:
+    return (text.endswith(("：", ":")) and len(text) <= 120 and "。" not in text and find_marker(text) is None
+            and not ATTACHMENT_NOTE.match(text))
+
+
+def _organisation_like(text: str) -> bool:
+    return (len(text) <= 30 and _plain(text.replace("、", "")) and find_marker(text) is None
+            and (text.endswith(ORGANISATION_ENDINGS) or _speaker_like(text)))
+
+
+def take_front_block(lines: list[Line], front: FrontMatter, removed: list[Removed], drop_duplicates: bool = True,
+                     find_title: bool = True) -> list[Line]:
+    """Move the front block into `front`; return the lines that remain.
+
+    A second copy of the title (database records repeat it) is dropped when `drop_duplicates`.
+    With `find_title` off (a title given on the command line) no line is taken as the title.
+    """
+    i = 0
+    n = len(lines)
+
+    def move(line: Line, key: str, reason: str) -> None:
+        removed.append(Removed(line.origin, line.text, reason, moved_to=key))
+
+    while find_title and i < n and len(front.title) < 4 and _title_like(lines[i]):
+        if front.title and lines[i].text == front.title[-1]:
+            if not drop_duplicates:
+                break
+            removed.append(Removed(lines[i].origin, lines[i].text, DUPLICATE_TITLE))
+        else:
+            front.title.append(lines[i].text)
+            move(lines[i], "title", "title")
+        i += 1
+    title_lines = [line for line in lines[:i] if line.title_hint]
+    front.title_as_lines = len(front.title) > 1 and len(title_lines) == i
+    title_text = "".join(front.title)
+    seen_dash = False
+    while i < n:
+        line = lines[i]
+        text = line.text
+        if title_text and text in (title_text, *front.title):
+            if not drop_duplicates:
+                break
+            removed.append(Removed(line.origin, text, DUPLICATE_TITLE))
+        elif front.doc_number is None and DOC_NUMBER.match(text):
+            front.doc_number = text
+            move(line, "doc_number", "document number (发文字号)")
+        elif not seen_dash and DASH_LINE.match(text) and len(text) <= 80 and "。" not in text:
+            seen_dash = True
+            rest = DASH_LINE.match(text).group("rest").strip()
+            date = parse_date(rest)
+            if date is not None:
+                front.date = date
+            front.note = rest
+            move(line, "date, note" if date else "note", "date and venue line")
+        elif front.issuer is None and front.recipients is None and _speaker_lines(lines, i, seen_dash):
+            count = _speaker_lines(lines, i, seen_dash)
+            front.issuer = " ".join(lines[k].text for k in range(i, i + count))
+            for k in range(i, i + count):
+                move(lines[k], "issuer", "speaker line")
+            i += count
+            continue
+        elif front.recipients is None and _recipients_like(text):
+            front.recipients = text.replace(":", "：")
+            move(line, "recipients", "recipients (主送)")
+            i += 1
+            break
+        else:
+            break
+        i += 1
+    return lines[i:]
+
+
+def _speaker_lines(lines: list[Line], i: int, seen_dash: bool) -> int:
+    """How many speaker lines start at i ("国务院总理" / "李克强", or "省长 王予波"); 0 if none."""
+    count = 0
+    while i + count < len(lines) and count < 2:
+        text = lines[i + count].text
+        if len(text) > 24 or not _plain(text) or find_marker(text) or DATE_ONLY.match(text):
+            break
+        count += 1
+    if not count:
+        return 0
+    following = lines[i + count].text if i + count < len(lines) else ""
+    if seen_dash or _recipients_like(following):
+        return count
+    return 0
+
+
+def take_end_block(lines: list[Line], front: FrontMatter, removed: list[Removed]) -> list[Line]:
+    """Move 附件说明, 署名, 成文日期, 附注 and 版记 into `front`; return the remaining lines."""
+    keep = [True] * len(lines)
+
+    def move(index: int, key: str, reason: str) -> None:
+        keep[index] = False
+        removed.append(Removed(lines[index].origin, lines[index].text, reason, moved_to=key))
+
+    _take_imprint(lines, front, move)
+    date_index = next((k for k, line in enumerate(lines) if k > 0 and keep[k] and DATE_ONLY.match(line.text)
+                       and parse_date(line.text)), None)
+    if date_index is not None:
+        front.date = parse_date(lines[date_index].text)
+        move(date_index, "date", "date (成文日期)")
+        above = date_index - 1
+        if above > 0 and keep[above] and _organisation_like(lines[above].text) and front.issuer is None:
+            front.issuer = lines[above].text
+            move(above, "issuer", "signature (署名)")
+            above -= 1
+        _take_attachment_note(lines, above, front, move)
+        below = date_index + 1
+        if below < len(lines) and keep[below] and NOTE_LINE.match(lines[below].text):
+            note = NOTE_LINE.match(lines[below].text).group("note").strip()
+            front.note = note if front.note is None else front.note
+            if front.note == note:
+                move(below, "note", "note (附注)")
+    else:
+        # No date: a signature can only be the very last line, and must read as an organisation.
+        last = max((k for k in range(len(lines)) if keep[k]), default=None)
+        if last and front.issuer is None and _organisation_like(lines[last].text) and not _speaker_like(lines[last].text):
+            front.issuer = lines[last].text
+            move(last, "issuer", "signature (署名)")
+            _take_attachment_note(lines, last - 1, front, move)
+    return [line for line, k in zip(lines, keep) if k]
+
+
+def _take_attachment_note(lines: list[Line], above: int, front: FrontMatter, move) -> None:
+    """附件说明 right above the 署名: "附件：1．甲" / "2．乙", or "附件：甲", or "附件：" / "甲"."""
+    if above <= 0:
+        return
+    start = above
+    while start > 0 and not ATTACHMENT_NOTE.match(lines[start].text) and NUMBERED_ITEM.match(lines[start].text):
+        start -= 1
+    bare_label = ATTACHMENT_NOTE.match(lines[above - 1].text) if above > 1 else None
+    if start == above and bare_label and not bare_label.group("rest").strip():
+        start = above - 1
+    if start <= 0 or start > above or not ATTACHMENT_NOTE.match(lines[start].text):
+        return
+    items = []
+    first = ATTACHMENT_NOTE.match(lines[start].text).group("rest").strip()
+    following = [lines[k].text for k in range(start + 1, above + 1)]
+    if not first and len(following) == 1:
+        items = following
+    else:
+        for text in ([first] if first else []) + following:
+            match = NUMBERED_ITEM.match(text)
+            items.append(match.group("name").strip() if match else text)
+    if not items or any(len(item) > 80 or "。" in item for item in items):
+        return
+    front.attachments = items
+    for k in range(start, above + 1):
+        move(k, "attachments", "attachment list (附件说明)")
+
+
+def _take_imprint(lines: list[Line], front: FrontMatter, move) -> None:
+    for k in range(len(lines) - 1, max(len(lines) - 4, 0), -1):
+        text = lines[k].text
+        printed = PRINTED_LINE.match(text)
+        cc = CC_LINE.match(text)
+        if printed and front.printed_by is None:
+            front.printed_by = printed.group("org").strip()
+            front.printed_on = parse_date(printed.group("date"))
+            move(k, "printed_by, printed_on", "printed by / on (印发)")
+        elif cc and not front.cc:
+            front.cc = [part.strip() for part in re.split(r"[，,、]", cc.group("rest")) if part.strip()]
+            move(k, "cc", "copies to (抄送)")

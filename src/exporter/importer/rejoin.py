@@ -1,0 +1,117 @@
+"""Rebuild paragraphs from physical lines: rejoin what a tool broke, keep what the author broke.
+
+Three kinds of breaks are undone (counted as `rejoin`):
+* a line ending in an opening bracket or quote, or a line starting with closing punctuation —
+  no paragraph ends or starts that way (web copies break lines around links: "根据《" / "…建议" / "》，");
+* a break marked by a line holding only zero-width characters, when the line before does not
+  end a sentence (Wikisource page breaks that split a word: "交出一份人" / "民满意");
+* hard wraps of a PDF-to-text tool: when most lines have the same width, a full-width line
+  is joined to the next unless that one is indented or starts with a heading number.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .lines import Counts, Line
+from .markers import find_marker
+
+OPENING = "《“‘（(〈「『【〔［"
+CLOSING_START = "，。、；：！？）)》”’〉」』】〕］"
+SENTENCE_END = "。！？；：…"
+# A justified line is a character shorter when kinsoku pulled a character to the next line, and
+# half-width digits make widths uneven: lines within two Chinese characters count as full.
+WIDTH_TOLERANCE = 4
+# Short texts and short lines (headings, lists) can share a width by chance; a page of wrapped
+# text has at least ten lines of at least twenty Chinese characters.
+MIN_WRAPPED_LINES = 10
+MIN_WRAP_WIDTH = 40
+
+
+@dataclass
+class PhysicalLine:
+    number: int
+    text: str
+    indented: bool = False
+    zero_width_only: bool = False
+    width: int = 0      # display width as printed, indentation included
+    level_hint: int | None = None
+    title_hint: bool = False
+    bookmarks: list[tuple[str, str]] = field(default_factory=list)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_width(lines: list[PhysicalLine]) -> int | None:
+    """The common width of a hard-wrapped text, or None when lines are whole paragraphs."""
+    widths = [line.width for line in lines if len(line.text) >= 8]
+    if len(widths) < 8:
+        return None
+    counts = Counter(widths)
+    best, best_n = 0, 0
+    for width in counts:
+        n = sum(counts[w] for w in range(width - WIDTH_TOLERANCE, width + 1))
+        if n > best_n or (n == best_n and width > best):
+            best, best_n = width, n
+    if best_n < 0.5 * len(widths) or best_n < MIN_WRAPPED_LINES or best < MIN_WRAP_WIDTH:
+        return None
+    return best
+
+
+def rejoin(physical: list[PhysicalLine], counts: Counts, enabled: bool = True) -> list[Line]:
+    width = wrap_width([p for p in physical if p.text]) if enabled else None
+    uses_indent = sum(p.indented for p in physical if p.text) >= 3
+    out: list[Line] = []
+    blank_run = 0
+    zero_width_gap = False
+    last_width = 0  # of the last input line of out[-1], for the wrap-width test
+    for p in physical:
+        if not p.text:
+            blank_run += 1
+            zero_width_gap = zero_width_gap or p.zero_width_only
+            continue
+        prev = out[-1] if out else None
+        if prev is not None and enabled and _joins(prev, last_width, p, blank_run, zero_width_gap, width,
+                                                   uses_indent):
+            prev.text += _joiner(prev.text, p.text) + p.text
+            prev.origin = prev.origin + (p.number,)
+            prev.bookmarks = prev.bookmarks + p.bookmarks
+            counts.add("rejoin")
+        else:
+            out.append(Line(p.text, (p.number,), indented=p.indented, after_zero_width_break=zero_width_gap,
+                            level_hint=p.level_hint, title_hint=p.title_hint, bookmarks=list(p.bookmarks)))
+        last_width = p.width
+        blank_run = 0
+        zero_width_gap = False
+    return out
+
+
+def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_width_gap: bool, width: int | None,
+           uses_indent: bool) -> bool:
+    if cur.level_hint or cur.title_hint != prev.title_hint:
+        return False
+    if width is not None and blank_run == 0 and uses_indent:
+        # Indented hard-wrapped text: the indent, not a number, says where a paragraph starts
+        # (a wrapped line may well begin with "六是" or "1.").
+        return not cur.indented and last_width >= width - WIDTH_TOLERANCE
+    if find_marker(cur.text) is not None:
+        return False
+    if blank_run == 0 or zero_width_gap:
+        if prev.text.endswith(tuple(OPENING)) or cur.text.startswith(tuple(CLOSING_START)):
+            return True
+    if zero_width_gap and not prev.text.endswith(tuple(SENTENCE_END)):
+        return True
+    if width is not None and blank_run == 0:
+        return last_width >= width - WIDTH_TOLERANCE
+    return False
+
+
+def _joiner(left: str, right: str) -> str:
+    """Latin words wrapped across lines keep a space; Chinese and numbers join directly."""
+    if left[-1:].isascii() and left[-1:].isalpha() and right[:1].isascii() and right[:1].isalpha():
+        return " "
+    return ""
