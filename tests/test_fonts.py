@@ -189,3 +189,16 @@ def test_export_pdf_exits_with_the_font_status_and_a_located_message(tmp_path):
     assert result.exit_code == 5
     assert re.search(r"rare\.md:5:4: error: .*U\+10FFFD", result.stderr)
     assert not (tmp_path / "out" / "rare.pdf").exists()
+
+
+def test_without_fontconfig_the_font_folders_are_read_by_name_table(monkeypatch):
+    """The Windows/macOS path: no fc-list, so families come from each file's own name table."""
+    monkeypatch.setattr(catalog.shutil, "which", lambda _name: None)
+    faces = catalog.installed_faces()
+    assert not any(f is None for f in faces)
+    fang = catalog.find_family("FandolFang", faces)
+    assert fang is not None and Path(fang.path) == FANDOL_FANG and fang.outline == "CFF"
+    bold = catalog.find_family("Noto Serif CJK SC:style=Bold", faces)
+    assert bold is not None and bold.path.endswith("NotoSerifCJK-Bold.ttc") and bold.index == 2
+    kai = catalog.find_family("文鼎ＰＬ简中楷", faces)                    # a localized family name
+    assert kai is not None and Path(kai.path) == AR_PL_KAITI

@@ -139,3 +139,12 @@ def test_title_keeps_the_year_whole_and_prefers_a_longer_first_line():
 
 def test_short_title_is_one_line():
     assert break_title("姚安县2021年法治政府建设年度报告", 20) == ["姚安县2021年法治政府建设年度报告"]
+
+
+@pytest.mark.parametrize("length", [61, 79, 200])
+def test_long_titles_get_balanced_lines(length):
+    lines = break_title("某" * length, 20)
+    assert "".join(lines) == "某" * length
+    assert all(len(line) <= 20 for line in lines)
+    assert len(lines) == -(-length // 20)
+    assert max(map(len, lines)) - min(map(len, lines)) <= 1

@@ -59,7 +59,6 @@ def test_full_pages_hold_22_lines_on_the_grid_pitch(which, request):
     last = page_count(data)
     assert last >= 5
     starts = heading_starts(document)
-    first_lines = {ln.page: ln for ln in reversed(body_lines(lines))}
     full = 0
     for page in range(1, last):
         baselines = pages[page]
@@ -95,6 +94,18 @@ def test_every_non_final_line_spans_the_measure(which, request):
         assert abs(line.x1 - RIGHT) <= 0.5, (line.page, line.text, line.x1)
         checked += 1
     assert checked >= {"long_doc": 120, "seed_pdf": 180, "full_pdf": 5}[which]
+
+
+def test_full_lines_of_ideographs_hold_28_characters(seed_pdf):
+    document, data, lines = seed_pdf
+    body = body_lines(lines)
+    counts = []
+    for line, following in zip(body, body[1:]):
+        if abs(line.x0 - LEFT) < 0.5 and abs(following.x0 - LEFT) < 0.5 and not any(c["text"].isascii() for c in line.chars):
+            counts.append(len(line.text))
+    assert len(counts) > 50
+    assert max(counts) == 28 and min(counts) >= 26                       # 26/27 only where a rule pushed back
+    assert counts.count(28) / len(counts) > 0.6
 
 
 @pytest.mark.parametrize("which", ["long_doc", "seed_pdf", "full_pdf"])

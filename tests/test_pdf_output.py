@@ -60,6 +60,7 @@ def test_every_font_is_an_embedded_subset(which, request):
         assert font["/Subtype"] == "/TrueType"
         assert "/FontFile2" in font["/FontDescriptor"], name                  # embedded
         assert "/ToUnicode" in font, name
+    assert b"Helvetica" not in data and b"/Type1" not in data                 # reportlab's default font
     if shutil.which("pdffonts"):
         rows = pdffonts(path)
         assert rows and all(r["emb"] == "yes" and r["sub"] == "yes" and r["uni"] == "yes" for r in rows), rows
@@ -160,6 +161,7 @@ def test_document_information_and_viewer_settings(full_pdf):
     assert info.creator == f"exporter {__version__}"
     assert info["/CreationDate"].startswith("D:20250120")                     # the 成文日期, not the clock
     root = reader.trailer["/Root"]
+    assert data.startswith(b"%PDF-1.4")                                       # /Lang needs 1.4
     assert root["/Lang"] == "zh-CN"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == pypdf.generic.BooleanObject(True)
     assert root["/PageMode"] == "/UseOutlines"

@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, ERROR, FontError
 from ..model import Position
 from ..profile import Profile, Role
 from .catalog import InstalledFace, find_family, find_windows_file, installed_faces, platform_hint, read_faces
-from .faces import FaceInfo, face_info
+from .faces import face_info
 from .loader import LoadedFont, load_font
 
 __all__ = [

@@ -42,6 +42,6 @@ def _warnings(document: Document, composition, geometry: Geometry) -> list[Diagn
                 warnings.append(Diagnostic(
                     WARNING, f"title line '{line.text}' is wider than the 版心 ({geometry.text_width:.1f} pt); "
                     "break the title into shorter lines", pos=title_pos))
-    if len(composition.imprint) > geometry.lines_per_page:
+    if composition.imprint is not None and len(composition.imprint.rows) > geometry.lines_per_page:
         warnings.append(Diagnostic(WARNING, "the 版记 is longer than a page", pos=document.meta.position_of("cc")))
     return warnings

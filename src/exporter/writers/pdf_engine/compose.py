@@ -62,10 +62,17 @@ class ImprintRow:
 
 
 @dataclass
+class Imprint:
+    """The 版记: rows set from the bottom of the last page's 版心, closed by a rule on its edge."""
+
+    rows: list[ImprintRow]
+    bottom_rule: float
+
+
+@dataclass
 class Composition:
     rows: list[Row]
-    imprint: list[ImprintRow]
-    imprint_bottom_rule: float
+    imprint: Imprint | None
 
 
 class Typesetter:
@@ -159,131 +166,146 @@ def _spacing_after(text: str, i: int, end: int, spacing: float, word_spacing: fl
 
 
 def compose(document: Document, profile: Profile, fonts: FontSet, geometry: Geometry) -> Composition:
-    ts = Typesetter(profile, fonts, geometry)
-    stuff = furniture(document, profile)
-    rows: list[Row] = []
+    composer = _Composer(Typesetter(profile, fonts, geometry), furniture(document, profile))
+    composer.title()
+    composer.recipients()
+    for block in document.blocks:
+        composer.block(block)
+    composer.attachments()
+    composer.signature()
+    return Composition(composer.rows, composer.imprint())
 
-    def text_rows(lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
-        made = [Row(kind, [line], ts.size(role), fonts.primary[role].em_descent, glue_next=glue) for line in lines]
-        rows.extend(made)
+
+class _Composer:
+    def __init__(self, ts: Typesetter, stuff: Furniture):
+        self.ts = ts
+        self.stuff = stuff
+        self.profile = ts.profile
+        self.geometry = ts.geometry
+        self.rows: list[Row] = []
+
+    def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
+        made = [Row(kind, [line], self.ts.size(role), self.ts.fonts.primary[role].em_descent, glue_next=glue)
+                for line in lines]
+        self.rows.extend(made)
         return made
 
-    def blank(count: int, glue: bool = False) -> None:
-        for _ in range(count):
-            rows.append(Row("blank", glue_next=glue))
+    def blank(self, count: int, glue: bool = False) -> None:
+        self.rows.extend(Row("blank", glue_next=glue) for _ in range(count))
 
-    _title(ts, stuff, rows, profile, geometry)
-    if stuff.title_lines:
-        blank(profile.title.blank_lines_after, glue=True)
-    if stuff.recipients:
-        indent = profile.recipients.indent_chars
-        text_rows(ts.paragraph([(stuff.recipients, "body")], ts.measure("body", indent, indent)), "body", "text")
+    def title(self) -> None:
+        """Each title line centred on the 版心 (not the page), one blank line below [D1, D5]."""
+        role = "title"
+        font = self.ts.fonts.primary[role]
+        for text in self.stuff.title_lines:
+            x = (self.geometry.text_width - self.ts.width(text, role)) / 2
+            self.rows.append(Row("title", [self.ts.single(text, role, x)], self.ts.size(role), font.em_descent,
+                                 span=self.profile.title.lines_per_title_line, glue_next=True))
+        if self.stuff.title_lines:
+            self.blank(self.profile.title.blank_lines_after, glue=True)
 
-    for block in document.blocks:
+    def recipients(self) -> None:
+        """主送: flush left, wrapped lines flush left too [D5]."""
+        if self.stuff.recipients:
+            indent = self.profile.recipients.indent_chars
+            lines = self.ts.paragraph([(self.stuff.recipients, "body")], self.ts.measure("body", indent, indent))
+            self.text_rows(lines, "body", "text")
+
+    def block(self, block) -> None:
         if isinstance(block, Heading):
             role = heading_role(block)
-            indent = profile.body.heading_first_line_indent_chars
-            made = text_rows(ts.paragraph([(block.printed, role)], ts.measure(role, indent)), role, "heading",
-                             glue=True)
+            indent = self.profile.body.heading_first_line_indent_chars
+            lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent))
+            made = self.text_rows(lines, role, "heading", glue=True)
             if made:
                 made[0].bookmarks.append((block.printed, block.level))
-        else:
-            segments = []
-            if block.lead is not None:
-                segments.append((block.lead.printed, heading_role(block.lead)))
-            segments.append((block.text, "body"))
-            indent = profile.body.first_line_indent_chars
-            made = text_rows(ts.paragraph(segments, ts.measure("body", indent)), "body", "text")
-            if made and block.lead is not None:
-                made[0].bookmarks.append((block.lead.printed, block.lead.level))
+            return
+        segments = []
+        if block.lead is not None:
+            segments.append((block.lead.printed, heading_role(block.lead)))
+        segments.append((block.text, "body"))
+        indent = self.profile.body.first_line_indent_chars
+        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text")
+        if made and block.lead is not None:
+            made[0].bookmarks.append((block.lead.printed, block.lead.level))
 
-    _attachments(ts, stuff, rows, profile, text_rows, blank)
-    _signature(ts, stuff, rows, profile, geometry, text_rows, blank)
-    imprint, bottom_rule = _imprint(ts, stuff, profile, geometry)
-    return Composition(rows, imprint, bottom_rule)
+    def attachments(self) -> None:
+        """附件说明: one blank line below, 左空二字, "附件：" + names; several are numbered, and
+        wrapped lines align with the first character of the name above [F1]."""
+        if not self.stuff.attachments:
+            return
+        self.blank(self.profile.attachments.blank_lines_before)
+        unit = self.geometry.char_unit(self.ts.size("body"))
+        left = self.profile.attachments.indent_chars * unit
+        label = self.ts.cells(self.stuff.attachment_label, "body")
+        for k, (number, name) in enumerate(self.stuff.attachments):
+            first = left if k == 0 else left + label
+            prefix = (self.stuff.attachment_label if k == 0 else "") + number
+            rest = left + label + self.ts.cells(number, "body")
+            measure = self.ts.measure("body", first=first, rest=rest)
+            self.text_rows(self.ts.paragraph([(prefix + name, "body")], measure), "body", "text")
 
+    def signature(self) -> None:
+        """署名 右空二字 one blank line below the text, 成文日期 on the next line starting two
+        characters to the right (or 右空二字 when it is the longer one) [G1], 附注 below [G5]."""
+        stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
+        if not (stuff.issuer or stuff.date or stuff.note):
+            return
+        role = "body"
+        font = ts.fonts.primary[role]
+        size = ts.size(role)
+        unit = geometry.char_unit(size)
+        right_edge = geometry.text_width - profile.signature.right_indent_chars * unit
+        if stuff.issuer or stuff.date:
+            if self.rows:
+                self.rows[-1].glue_next = True  # the signature keeps the last line of text on its page
+            self.blank(profile.signature.blank_lines_before, glue=True)
+            shift = profile.signature.date_shift_chars * unit
+            issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
+            date_width = ts.width(stuff.date, role) if stuff.date else 0.0
+            issuer_x = right_edge - issuer_width
+            date_x = issuer_x + shift if stuff.issuer else right_edge - date_width
+            if stuff.issuer and date_width > issuer_width:
+                # 成文日期长于署名: the date takes 右空二字 and the 署名 moves left (GB/T 9704 §7.3.5.2).
+                date_x = right_edge - date_width
+                issuer_x = date_x - shift
+            if stuff.issuer:
+                self.rows.append(Row("signature", [ts.single(stuff.issuer, role, issuer_x)], size, font.em_descent,
+                                     glue_next=True))
+            if stuff.date:
+                self.rows.append(Row("signature", [ts.single(stuff.date, role, date_x)], size, font.em_descent,
+                                     glue_next=bool(stuff.note)))
+        elif self.rows:
+            self.blank(profile.signature.blank_lines_before)
+        if stuff.note:
+            indent = profile.note.indent_chars
+            made = self.text_rows(ts.paragraph([(stuff.note, role)], ts.measure(role, indent)), role, "note")
+            for row in made[:-1]:
+                row.glue_next = True
 
-def _title(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, geometry: Geometry) -> None:
-    role = "title"
-    font = ts.fonts.primary[role]
-    for text in stuff.title_lines:
-        width = ts.width(text, role)
-        x = (geometry.text_width - width) / 2
-        rows.append(Row("title", [ts.single(text, role, x)], ts.size(role), font.em_descent,
-                        span=profile.title.lines_per_title_line, glue_next=True))
-
-
-def _attachments(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, text_rows, blank) -> None:
-    if not stuff.attachments:
-        return
-    blank(profile.attachments.blank_lines_before)
-    unit = ts.geometry.char_unit(ts.size("body"))
-    left = profile.attachments.indent_chars * unit
-    label = ts.cells(stuff.attachment_label, "body")
-    for k, (number, name) in enumerate(stuff.attachments):
-        first = left if k == 0 else left + label
-        prefix = (stuff.attachment_label if k == 0 else "") + number
-        rest = left + label + ts.cells(number, "body")
-        text_rows(ts.paragraph([(prefix + name, "body")], ts.measure("body", first=first, rest=rest)), "body", "text")
-
-
-def _signature(ts: Typesetter, stuff: Furniture, rows: list[Row], profile: Profile, geometry: Geometry,
-               text_rows, blank) -> None:
-    if not (stuff.issuer or stuff.date or stuff.note):
-        return
-    role = "body"
-    font = ts.fonts.primary[role]
-    size = ts.size(role)
-    unit = geometry.char_unit(size)
-    right_edge = geometry.text_width - profile.signature.right_indent_chars * unit
-    if stuff.issuer or stuff.date:
-        if rows:
-            rows[-1].glue_next = True  # the signature keeps the last line of text on its page
-        blank(profile.signature.blank_lines_before, glue=True)
-        shift = profile.signature.date_shift_chars * unit
-        issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
-        date_width = ts.width(stuff.date, role) if stuff.date else 0.0
-        issuer_x = right_edge - issuer_width
-        date_x = issuer_x + shift if stuff.issuer else right_edge - date_width
-        if stuff.issuer and date_width > issuer_width:
-            # 成文日期长于署名: the date takes 右空二字 and the 署名 moves left (GB/T 9704 §7.3.5.2).
-            date_x = right_edge - date_width
-            issuer_x = date_x - shift
-        if stuff.issuer:
-            rows.append(Row("signature", [ts.single(stuff.issuer, role, issuer_x)], size, font.em_descent,
-                            glue_next=True))
-        if stuff.date:
-            rows.append(Row("signature", [ts.single(stuff.date, role, date_x)], size, font.em_descent,
-                            glue_next=bool(stuff.note)))
-    elif rows:
-        blank(profile.signature.blank_lines_before)
-    if stuff.note:
-        indent = profile.note.indent_chars
-        made = text_rows(ts.paragraph([(stuff.note, role)], ts.measure(role, indent)), role, "note")
-        for row in made[:-1]:
-            row.glue_next = True
-
-
-def _imprint(ts: Typesetter, stuff: Furniture, profile: Profile, geometry: Geometry) -> tuple[list[ImprintRow], float]:
-    role = "imprint"
-    if not (stuff.cc or stuff.printed_by or stuff.printed_on):
-        return [], 0.0
-    size = ts.size(role)
-    font = ts.fonts.primary[role]
-    side = profile.imprint.indent_chars * geometry.char_unit(size)
-    outer, inner = profile.imprint.outer_rule_pt, profile.imprint.inner_rule_pt
-    rows: list[ImprintRow] = []
-    if stuff.cc:
-        label = ts.cells(profile.imprint.cc_label, role)
-        measure = ts.measure(role, first=side, rest=side + label, right=side)
-        for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
-            rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))
-    if stuff.printed_by or stuff.printed_on:
-        lines = []
-        if stuff.printed_by:
-            lines.append(ts.single(stuff.printed_by, role, side))
-        if stuff.printed_on:
-            width = ts.width(stuff.printed_on, role)
-            lines.append(ts.single(stuff.printed_on, role, geometry.text_width - side - width))
-        rows.append(ImprintRow(lines, size, font.em_descent, inner if rows else outer))
-    return rows, outer
+    def imprint(self) -> Imprint | None:
+        """版记: 4号, 左右各空一字; 抄送 wrapped after its colon; 印发机关 left and 印发日期 right on
+        the last line; thick rules first and last, thin ones between [H1–H5]."""
+        stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
+        role = "imprint"
+        if not (stuff.cc or stuff.printed_by or stuff.printed_on):
+            return None
+        size = ts.size(role)
+        font = ts.fonts.primary[role]
+        side = profile.imprint.indent_chars * geometry.char_unit(size)
+        outer, inner = profile.imprint.outer_rule_pt, profile.imprint.inner_rule_pt
+        rows: list[ImprintRow] = []
+        if stuff.cc:
+            label = ts.cells(profile.imprint.cc_label, role)
+            measure = ts.measure(role, first=side, rest=side + label, right=side)
+            for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
+                rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))
+        if stuff.printed_by or stuff.printed_on:
+            lines = []
+            if stuff.printed_by:
+                lines.append(ts.single(stuff.printed_by, role, side))
+            if stuff.printed_on:
+                width = ts.width(stuff.printed_on, role)
+                lines.append(ts.single(stuff.printed_on, role, geometry.text_width - side - width))
+            rows.append(ImprintRow(lines, size, font.em_descent, inner if rows else outer))
+        return Imprint(rows, outer)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .compose import Composition, ImprintRow, Row
+from .compose import Composition, Imprint, Row
 
 
 @dataclass
 class Page:
     rows: list[tuple[int, Row]] = field(default_factory=list)    # (first grid line, row)
-    imprint: list[ImprintRow] = field(default_factory=list)
+    imprint: Imprint | None = None
     imprint_start: int = 0
 
     def used(self) -> int:
@@ -62,8 +62,8 @@ def paginate(composition: Composition, lines_per_page: int) -> list[Page]:
         result.append(page)
 
     imprint = composition.imprint
-    if imprint:
-        needed = len(imprint)
+    if imprint is not None:
+        needed = len(imprint.rows)
         last = result[-1]
         if last.used() + needed > lines_per_page:
             last = Page()

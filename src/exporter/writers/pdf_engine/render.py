@@ -18,6 +18,8 @@ from .geometry import Geometry, POINTS_PER_MM
 from .paginate import Page
 
 PDF_DATE = "D:%Y%m%d%H%M%S+00'00'"
+# /Lang in the catalog and DisplayDocTitle are PDF 1.4 features; reportlab's default header says 1.3.
+PDF_VERSION = (1, 4)
 
 
 def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geometry, pages: list[Page],
@@ -31,6 +33,7 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
         initialFontName=body_font.name,
         initialFontSize=geometry.body_size,
         lang=profile.pdf.language,
+        pdfVersion=PDF_VERSION,
     )
     _document_info(canvas, document, profile)
     typesetter = Typesetter(profile, fonts, geometry)
@@ -47,7 +50,7 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             baseline = geometry.baseline(start, row.span, row.size, row.em_descent)
             for line in row.lines:
                 _draw_line(canvas, geometry, line, baseline)
-        if page.imprint:
+        if page.imprint is not None:
             _draw_imprint(canvas, geometry, page)
         _draw_page_number(canvas, profile, geometry, typesetter, number)
         canvas.showPage()
@@ -116,16 +119,15 @@ def _draw_line(canvas: Canvas, geometry: Geometry, line: PlacedLine, baseline: f
 
 def _draw_imprint(canvas: Canvas, geometry: Geometry, page: Page) -> None:
     left, right = geometry.left, geometry.right
-    for k, row in enumerate(page.imprint):
+    for k, row in enumerate(page.imprint.rows):
         line_no = page.imprint_start + k
         if row.rule_above:
             _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(line_no)), row.rule_above)
         baseline = geometry.baseline(line_no, 1, row.size, row.em_descent)
         for line in row.lines:
             _draw_line(canvas, geometry, line, baseline)
-    bottom = page.imprint_start + len(page.imprint)
-    outer = page.imprint[0].rule_above
-    _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), outer)
+    bottom = page.imprint_start + len(page.imprint.rows)
+    _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), page.imprint.bottom_rule)
 
 
 def _rule(canvas: Canvas, x0: float, x1: float, y: float, thickness: float) -> None:

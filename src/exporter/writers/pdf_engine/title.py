@@ -19,7 +19,7 @@ GOOD_ENDINGS = ("人民政府", "政府", "委员会", "办公室", "关于", "�
 BAD_ENDINGS = ("的", "关", "和", "与", "及")
 BAD_STARTS = ("的", "度", "报告", "于")
 EXTRA_LINE_PENALTY = 8.0
-EXHAUSTIVE_LIMIT = 4  # above this many lines, fill lines greedily instead of scoring
+EXHAUSTIVE_LIMIT = 3  # above this many lines, fill lines greedily instead of scoring every cut
 
 
 def break_title(title: str, max_chars: int) -> list[str]:
@@ -32,7 +32,7 @@ def break_title(title: str, max_chars: int) -> list[str]:
         return _greedy(title, max_chars)
     cuts = [i for i in range(1, n) if break_allowed(title[i - 1], title[i])]
     best: tuple[float, tuple[int, ...]] | None = None
-    for lines in (fewest, fewest + 1):
+    for lines in range(fewest, min(fewest + 1, EXHAUSTIVE_LIMIT) + 1):
         for chosen in combinations(cuts, lines - 1):
             bounds = (0, *chosen, n)
             lengths = [bounds[k + 1] - bounds[k] for k in range(lines)]
@@ -83,16 +83,22 @@ def _shape_penalty(lengths: list[int], max_chars: int) -> float:
 
 
 def _greedy(title: str, max_chars: int) -> list[str]:
+    """Balanced lines for a long title: each aims at an equal share of what is left."""
     lines = []
     start = 0
     n = len(title)
     while start < n:
-        end = min(start + max_chars, n)
+        remaining_lines = -(-(n - start) // max_chars)
+        end = min(start + -(-(n - start) // remaining_lines), n)
         if end < n:
             cut = end
             while cut > start + 1 and not break_allowed(title[cut - 1], title[cut]):
                 cut -= 1
-            end = cut if cut > start + 1 else end
+            if cut == start + 1:   # no allowed break before the target: look after it
+                cut = end
+                while cut < min(start + max_chars, n - 1) and not break_allowed(title[cut - 1], title[cut]):
+                    cut += 1
+            end = cut
         lines.append(title[start:end])
         start = end
     return lines
