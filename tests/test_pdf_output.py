@@ -240,11 +240,18 @@ def test_a_character_no_font_has_is_an_error_naming_it(tmp_path):
 
 
 def test_a_character_the_role_font_lacks_comes_from_a_fallback_font(tmp_path):
-    fang = TTFont("/usr/local/share/fonts/fandol/FandolFang-Regular.otf", lazy=True).getBestCmap()
-    noto = TTFont("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", fontNumber=2, lazy=True).getBestCmap()
-    rare = next(chr(cp) for cp in range(0x4E00, 0x9FA5) if cp in noto and cp not in fang)
+    from exporter.fonts import resolve_fallbacks, resolve_role
+    from exporter.profile import load_profile
+
+    profile = load_profile()
+    body = resolve_role(profile.role("body")).face
+    donor = resolve_fallbacks(profile)[0]
+    own = TTFont(body.path, fontNumber=body.index, lazy=True).getBestCmap()
+    other = TTFont(donor.path, fontNumber=donor.index, lazy=True)
+    rare = next(chr(cp) for cp in range(0x4E00, 0x9FA5) if cp in other.getBestCmap() and cp not in own)
     document, profile = read_markdown(tmp_path, f"---\ntitle: 生僻字\n---\n\n姓名{rare}某同志。\n")
     line = next(ln for ln in text_lines(write_pdf(document, profile)) if rare in ln.text)
     fonts = {c["text"]: c["fontname"].split("+")[1] for c in line.chars}
-    assert fonts[rare].startswith("NotoSerifCJK")
-    assert fonts["姓"].startswith("FandolFang")
+    assert fonts[rare].startswith(other["name"].getDebugName(6))
+    assert fonts["姓"].startswith(TTFont(body.path, fontNumber=body.index, lazy=True)["name"].getDebugName(6))
+    assert fonts[rare] != fonts["姓"]

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont as ToolsFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -94,7 +95,7 @@ def _em_descent(metrics: FaceMetrics) -> float:
     if not (ascent > 0 > descent):
         ascent, descent = metrics.ascent, metrics.descent
     if not (ascent > 0 > descent):
-        return 0.12 if metrics.units_per_em else 0.0
+        return 0.12  # the ideographic em box of nearly every CJK face: 880 above, 120 below
     return -descent / (ascent - descent)
 
 
@@ -102,8 +103,6 @@ def _ink_bounds(font: ToolsFont, units_per_em: int) -> dict[int, tuple[float, fl
     """Vertical outline extents of the dash-like characters page numbers are centred on."""
     cmap = font.getBestCmap() or {}
     glyph_set = font.getGlyphSet()
-    from fontTools.pens.boundsPen import BoundsPen
-
     bounds = {}
     for cp in (0x2014, 0x2015, 0x2013, 0x002D, 0x2212):
         glyph_name = cmap.get(cp)
