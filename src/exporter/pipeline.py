@@ -110,14 +110,14 @@ def _check_output_dir(output_dir: Path) -> None:
         try:
             output_dir.mkdir(parents=True)
         except OSError as exc:
-            raise OutputError(f"{output_dir}: error: cannot create output folder: {exc.strerror}") from None
+            raise OutputError(Diagnostic("error", f"cannot create output folder: {exc.strerror}", path=str(output_dir))) from None
     if not output_dir.is_dir():
-        raise OutputError(f"{output_dir}: error: output path is not a folder")
+        raise OutputError(Diagnostic("error", "output path is not a folder", path=str(output_dir)))
     if not os.access(output_dir, os.W_OK | os.X_OK):
-        raise OutputError(f"{output_dir}: error: output folder is not writable")
+        raise OutputError(Diagnostic("error", "output folder is not writable", path=str(output_dir)))
 
 
-def _os_error_message(exc: OSError, output_dir: Path) -> str:
+def _os_error_message(exc: OSError, output_dir: Path) -> Diagnostic:
     where = exc.filename or output_dir
     if exc.errno == errno.ENOSPC:
         reason = "disk full"
@@ -127,4 +127,4 @@ def _os_error_message(exc: OSError, output_dir: Path) -> str:
         reason = "file is locked or busy"
     else:
         reason = exc.strerror or str(exc)
-    return f"{where}: error: cannot write output: {reason}"
+    return Diagnostic("error", f"cannot write output: {reason}", path=str(where))

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
-from .diagnostics import Diagnostics, ProfileError
+from .diagnostics import Diagnostic, Diagnostics, ProfileError
 from .model import Position
 
 DEFAULT_PROFILE = "gbt9704"
@@ -66,7 +66,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "docx": {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
         "autospace_em": NUMBER, "imprint_cc_separator": str, "latin_language": str,
-        "punctuation_width_percent": NUMBER,
+        "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
     },
     "pdf": {
         "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,
@@ -185,9 +185,9 @@ def _load_cached(path_str: str) -> Profile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         available = sorted(p.stem for p in templates_dir().glob("*.toml"))
-        raise ProfileError(f"{shown}: error: profile not found (available: {', '.join(available) or 'none'})")
+        raise ProfileError(Diagnostic("error", f"profile not found (available: {', '.join(available) or 'none'})", path=shown))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{shown}: error: cannot read profile: {exc}")
+        raise ProfileError(Diagnostic("error", f"cannot read profile: {exc}", path=shown))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -202,7 +202,7 @@ def _load_cached(path_str: str) -> Profile:
 def _shown_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return str(path)
 
 
