@@ -46,13 +46,14 @@ def test_a_full_width_dot_after_a_number_is_a_heading_number_not_a_decimal(tmp_p
 
 
 def test_zero_width_characters_are_removed_and_a_word_they_split_is_rejoined(tmp_path):
-    text = "\u200b\n\n一、回顾\n\n交出一份人\n\n\u200b\n\n民满意的答卷。\n\n\u200b\n\n各位代表！\n"
+    text = "\u200b\n\n一、回顾\n\n交出一份人\n\n\u200b\n\n民满意的答卷。\n\n\u200b\n\n各位代表！\u200b\n"
     result = imported(text)
     assert body_lines(read_back(result, tmp_path)) == ["回顾", "交出一份人民满意的答卷。", "各位代表！"]
-    assert result.counts.get("invisible") == 3
+    assert result.counts.get("invisible") == 4
     assert result.counts.get("rejoin") == 1
     kept = imported(text, "invisible")
-    assert "\u200b" in kept.markdown
+    # Kept inside text when asked (a line of nothing but zero-width characters is blank either way).
+    assert "各位代表！\u200b\n" in kept.markdown and kept.counts.get("invisible") == 0
 
 
 def test_indents_and_stray_spaces_are_removed(tmp_path):

@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleanup import remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
-from .figures import REVIEW_NOTE, Figure, FigureTagger, Segment
-from .front import DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, take_end_block, take_front_block
+from .cleanup import INVISIBLE, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from .figures import Figure, FigureTagger, Segment
+from .front import (
+    DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
+)
 from .furniture import boilerplate_reason, licence_footer_start, page_furniture
 from .lines import Counts, Removed
 from .rejoin import PhysicalLine, display_width, rejoin
@@ -120,6 +122,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
                              find_title=options.title is None)
     counts.add("boilerplate", sum(1 for r in removed if r.reason == DUPLICATE_TITLE))
     lines = take_end_block(lines, front, removed)
+    drop_invisible_only(front, INVISIBLE)
     warnings = []
     if options.title:
         front.title = [options.title]
@@ -136,23 +139,9 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
             body.append(tagger.tag(item.text, item.origin[0], bookmarks.get(item.origin[0], [])))
         else:
             body.append([item.text])
-    from .emit import front_matter, render_segments
+    from .emit import render_source
 
-    header = [
-        f"Draft made by `exporter import` from {name}: check it, then run `exporter check`.",
-    ]
-    if tagger.figures:
-        header.append(f'Every figure span carries note="{REVIEW_NOTE}": review its name, then delete the note.')
-    if front.title_is_placeholder:
-        header.append("The input has no title line: write the title below.")
-    parts = [front_matter(front, header, removed)]
-    for item, segments in zip(items, body):
-        rendered = render_segments(segments)
-        if isinstance(item, HeadingItem):
-            parts.append("#" * item.level + " " + rendered)
-        else:
-            parts.append(rendered)
-    markdown = parts[0] + "\n" + "\n\n".join(parts[1:]) + "\n"
+    markdown = render_source(name, front, removed, items, body, bool(tagger.figures))
     return ImportResult(
         source_name=name, input_kind=kind, encoding=encoding, line_ending=line_ending, input_lines=input_lines,
         markdown=markdown, front=front, items=items, body=body, figures=tagger.figures, removed=removed,
@@ -182,11 +171,12 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
             text = text.replace("\f", "")
             if not text.strip():
                 page_breaks.add(number)
-        zero_width_only = False
+        visible = "".join(ch for ch in text if ch not in INVISIBLE)
+        zero_width_only = bool(text.strip()) and not visible.strip()
         if options.on("invisible"):
-            before = text
             text = remove_invisible(text, counts)
-            zero_width_only = bool(before.strip()) and not text.strip()
+        elif zero_width_only:
+            text = ""  # a line of zero-width characters only is a blank line either way
         width = display_width(text.rstrip())
         # Always: a source holds no indentation (Markdown drops it, or makes a code block of
         # four spaces); the layout indents every paragraph.

@@ -9,9 +9,11 @@ import re
 
 import yaml
 
+from .cleanup import INVISIBLE
 from .figures import REVIEW_NOTE, Figure, Segment
 from .front import FrontMatter
 from .lines import Removed
+from .structure import HeadingItem, Item
 
 # ASCII punctuation that Markdown (with the attrs and strikethrough rules the reader enables)
 # could take as syntax; a backslash before any of them prints the character itself.
@@ -52,9 +54,11 @@ def _quoted(value: str) -> str:
 
 
 def yaml_scalar(value: str) -> str:
-    """Plain when YAML reads it back unchanged as text, else double-quoted."""
+    """Plain when YAML reads it back unchanged as text, else double-quoted (always when it holds
+    an invisible character, which the reader removes before YAML sees the value)."""
     try:
-        if value == value.strip() and yaml.safe_load(f"k: {value}") == {"k": value}:
+        if (value == value.strip() and not any(ch in INVISIBLE for ch in value)
+                and yaml.safe_load(f"k: {value}") == {"k": value}):
             return value
     except yaml.YAMLError:
         pass
@@ -100,3 +104,17 @@ def _where(origin: tuple[int, ...]) -> str:
 
 def _one_line(text: str) -> str:
     return text.replace("\n", " ").replace("\r", " ")
+
+
+def render_source(input_name: str, front: FrontMatter, removed: list[Removed], items: list[Item],
+                  body: list[list[Segment]], has_figures: bool) -> str:
+    header = [f"Draft made by `exporter import` from {input_name}: check it, then run `exporter check`."]
+    if has_figures:
+        header.append(f'Every figure span carries note="{REVIEW_NOTE}": review its name, then delete the note.')
+    if front.title_is_placeholder:
+        header.append("The input has no title line: write the title below.")
+    blocks = []
+    for item, segments in zip(items, body):
+        rendered = render_segments(segments)
+        blocks.append("#" * item.level + " " + rendered if isinstance(item, HeadingItem) else rendered)
+    return front_matter(front, header, removed) + "\n" + "\n\n".join(blocks) + "\n"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .. import figures as core
+from .cleanup import INVISIBLE
 
 REVIEW_NOTE = "待核：自动识别"
 EXTRA_UNITS = (
@@ -207,5 +208,6 @@ def _name(text: str, clause_floor: int, number_start: int) -> str:
                 name, changed = name[len(word):], True
                 break
     name = name.replace("分别", "")
+    name = "".join(ch for ch in name if ch not in INVISIBLE)
     name = re.sub(r'["\\{}\[\]]', "", name)
     return name[-MAX_NAME:]

@@ -50,6 +50,20 @@ class FrontMatter:
     title_as_lines: bool = False    # a .docx title set as several Title paragraphs: keep its lines
 
 
+def drop_invisible_only(front: FrontMatter, invisible: str) -> None:
+    """Fields left holding only zero-width characters (kept when that clean-up is off) would be
+    empty once the reader removes them: drop them."""
+    def visible(text: str | None) -> bool:
+        return text is not None and bool("".join(ch for ch in text if ch not in invisible).strip())
+
+    for key in ("issuer", "recipients", "doc_number", "note", "printed_by"):
+        if not visible(getattr(front, key)):
+            setattr(front, key, None)
+    front.attachments = [item for item in front.attachments if visible(item)]
+    front.cc = [item for item in front.cc if visible(item)]
+    front.title = [line for line in front.title if visible(line)]
+
+
 def parse_date(text: str) -> dt.date | None:
     match = DATE_ONLY.match(text) or DATE_IN_TEXT.search(text)
     if not match:

@@ -15,20 +15,13 @@ class Line:
     text: str
     origin: tuple[int, ...]
     indented: bool = False          # had leading indentation in the input (a paragraph start)
-    after_zero_width_break: bool = False  # preceded by a line holding only zero-width characters
     level_hint: int | None = None   # a .docx heading style or outline level (1–4)
     title_hint: bool = False        # a .docx Title-styled paragraph
-    attachment_hint: bool = False
     bookmarks: list[tuple[str, str]] = field(default_factory=list)  # .docx (name, covered text), in order
 
     @property
     def first_line(self) -> int:
         return self.origin[0]
-
-    def where(self) -> str:
-        if len(self.origin) == 1:
-            return f"{self.origin[0]}"
-        return f"{self.origin[0]}–{self.origin[-1]}"
 
 
 @dataclass

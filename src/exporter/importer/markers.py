@@ -55,4 +55,3 @@ def find_marker(text: str, kinds: tuple[str, ...] | None = None) -> Marker | Non
 
 
 HEADING_KINDS = ("cn_comma", "cn_paren", "digit_dot", "digit_paren")
-STATUTE_KINDS = ("chapter", "section", "article")

@@ -82,7 +82,7 @@ def rejoin(physical: list[PhysicalLine], counts: Counts, enabled: bool = True) -
             prev.bookmarks = prev.bookmarks + p.bookmarks
             counts.add("rejoin")
         else:
-            out.append(Line(p.text, (p.number,), indented=p.indented, after_zero_width_break=zero_width_gap,
+            out.append(Line(p.text, (p.number,), indented=p.indented,
                             level_hint=p.level_hint, title_hint=p.title_hint, bookmarks=list(p.bookmarks)))
         last_width = p.width
         blank_run = 0

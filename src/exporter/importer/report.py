@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .structure import HeadingItem, ParagraphItem
-
 if TYPE_CHECKING:
     from . import ImportResult
 
@@ -73,5 +71,3 @@ def _where(origin: tuple[int, ...]) -> str:
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-__all__ = ["render_report", "HeadingItem", "ParagraphItem"]

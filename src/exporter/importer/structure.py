@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleanup import tidy_spaces
+from .cleanup import INVISIBLE, tidy_spaces
 from .lines import Counts, Line
 from ..numbering import chinese_numeral
 from .markers import HEADING_KINDS, Marker, find_marker
@@ -73,7 +73,7 @@ def _after_chapter(text: str) -> str:
 def structure(lines: list[Line], counts: Counts, tidy: bool = True) -> list[Item]:
     if is_statute(lines):
         return _statute(lines, counts, tidy)
-    return _numbered(lines, counts)
+    return _numbered(lines)
 
 
 def _statute(lines: list[Line], counts: Counts, tidy: bool) -> list[Item]:
@@ -91,7 +91,8 @@ def _statute(lines: list[Line], counts: Counts, tidy: bool) -> list[Item]:
         parts = _STATUTE_SPLIT.split(marker.rest, maxsplit=1)
         title = parts[0].strip()
         expected = counters[level] + 1
-        if not title or marker.ordinal != expected or (level == 2 and counters[1] == 0):
+        if (not _visible(title) or marker.ordinal != expected or (level == 2 and counters[1] == 0)
+                or _TYPED_START.match(title)):
             items.append(ParagraphItem(line.text, line.origin, kept_number=f"number {marker.typed.strip()!r} out of sequence"))
             continue
         counters[level] = marker.ordinal
@@ -99,7 +100,6 @@ def _statute(lines: list[Line], counts: Counts, tidy: bool) -> list[Item]:
             counters[2] = 0
         items.append(HeadingItem(level, title, line.origin, marker.typed.strip()))
         if len(parts) == 2:
-            counts.add("split")
             article = parts[1].strip()
             items.append(ParagraphItem(tidy_spaces(article, counts) if tidy else article, line.origin))
     return items
@@ -162,14 +162,14 @@ class _Numbering:
         self.blocked_below = level if self.blocked_below is None else min(self.blocked_below, level)
 
 
-def _numbered(lines: list[Line], counts: Counts) -> list[Item]:
+def _numbered(lines: list[Line]) -> list[Item]:
     items: list[Item] = []
     shi = _shi_lines(lines)
     numbering = _Numbering()
     in_attachment = False
     for index, line in enumerate(lines):
         text = line.text
-        if ATTACHMENT_START.match(text) or line.attachment_hint:
+        if ATTACHMENT_START.match(text):
             in_attachment = True
         marker = find_marker(text, HEADING_KINDS + ("shi",))
         if marker is not None and marker.kind == "shi" and index not in shi:
@@ -178,9 +178,10 @@ def _numbered(lines: list[Line], counts: Counts) -> list[Item]:
             marker = _expected_label(text, line.level_hint, numbering) or marker
         if marker is None:
             level = line.level_hint
-            if level is not None and not in_attachment and numbering.refuse(level, numbering.counters[level] + 1) is None:
+            if (level is not None and not in_attachment and _visible(text) and not _TYPED_START.match(text)
+                    and numbering.refuse(level, numbering.counters[level] + 1) is None):
                 numbering.accept(level)
-                items.extend(_heading_items(level, text, "", line, counts))
+                items.extend(_heading_items(level, text, "", line))
             else:
                 items.append(ParagraphItem(text, line.origin))
             continue
@@ -199,7 +200,7 @@ def _numbered(lines: list[Line], counts: Counts) -> list[Item]:
             items.append(ParagraphItem(text, line.origin, kept_number=f"{marker.typed.strip()!r}: {reason}"))
             continue
         numbering.accept(level)
-        items.extend(_heading_items(level, marker.rest.strip(), marker.typed.strip(), line, counts))
+        items.extend(_heading_items(level, marker.rest.strip(), marker.typed.strip(), line))
     return items
 
 
@@ -219,10 +220,20 @@ def _expected_label(text: str, level: int, numbering: _Numbering) -> Marker | No
     return Marker(_LEVEL_KINDS[level], ordinal, label, text[len(label):])
 
 
+# The reader refuses a heading whose text starts like a typed number (it would print twice).
+_TYPED_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if ch not in INVISIBLE).strip()
+
+
 def _shape_problem(marker: Marker) -> str | None:
     rest = marker.rest.strip()
-    if not rest:
+    if not _visible(rest):
         return "no text after the number"
+    if _TYPED_START.match(rest):
+        return "the text after the number starts with another number"
     end = _first_sentence_end(rest)
     if end is None:
         if rest.endswith(LIST_ITEM_ENDINGS):
@@ -249,11 +260,10 @@ def _first_sentence_end(text: str) -> int | None:
     return None
 
 
-def _heading_items(level: int, text: str, typed: str, line: Line, counts: Counts) -> list[Item]:
+def _heading_items(level: int, text: str, typed: str, line: Line) -> list[Item]:
     end = _first_sentence_end(text)
     if end is None or end == len(text) - 1:
         return [HeadingItem(level, text, line.origin, typed, run_in=level >= 2 and end is not None)]
-    counts.add("split")
     return [
         HeadingItem(level, text[: end + 1], line.origin, typed, run_in=level >= 2),
         ParagraphItem(text[end + 1:].strip(), line.origin),

@@ -38,7 +38,3 @@ def decode(raw: bytes, shown: str) -> DecodedText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return DecodedText(text, encoding, line_ending)
 
-
-def physical_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, text) pairs; a form feed starts a new line (it is page furniture)."""
-    return [(number, line) for number, line in enumerate(text.split("\n"), start=1)]
