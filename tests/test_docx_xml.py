@@ -549,3 +549,40 @@ def test_word_opens_it_as_a_docx(full):
     assert opened.core_properties.title.startswith("某某县")
     assert opened.sections[0].page_width == 11906 * 635
     assert isinstance(opened.core_properties.created, dt.datetime)
+
+
+# -- G4: the 落款 never sits on a page without 正文 -----------------------------------------------
+
+def _with_body_lines(document, count: int):
+    """The full fixture's furniture (no 附件说明, no 附注) after `count` one-line paragraphs."""
+    from dataclasses import replace
+
+    from exporter.model import Paragraph, Position, Text
+
+    pos = Position("synthetic.md", 1)
+    blocks = tuple(Paragraph((Text(f"第{i}段。", pos),), pos) for i in range(count))
+    meta = replace(document.meta, attachments=(), note=None)
+    return replace(document, meta=meta, blocks=blocks, indicators=())
+
+
+def _closing_shape(docx_file):
+    body = [e for e in docx_file.document.find("w:body", NS) if e.tag == q("w:p")]
+    signature = docx_file.paragraphs("Signature")[0]
+    index = body.index(signature)
+    blank_before = text_of(body[index - 1]) == ""
+    page_break = [text_of(p) for p in body if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    return blank_before, page_break
+
+
+@pytest.mark.parametrize("paragraphs, blank_before, moved", [
+    (6, True, False),    # 正文 ends on line 10: the usual blank line, 署名 on 12, date on 13
+    (16, False, False),  # ends on line 20: with the blank line the date would start page 2
+    (18, True, True),    # ends on line 22: the last paragraph goes to page 2 with the 落款
+])
+def test_signature_and_date_share_a_page_with_text(full_read, paragraphs, blank_before, moved):
+    document, profile = full_read
+    # title (2 lines) + blank + 主送 = 4 lines before the 正文
+    written = write_docx(_with_body_lines(document, paragraphs), profile)
+    blank, page_break = _closing_shape(written)
+    assert blank == blank_before
+    assert page_break == ([f"第{paragraphs - 1}段。"] if moved else [])

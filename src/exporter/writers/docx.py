@@ -103,18 +103,24 @@ class _WordWriter:
         for child in list(body):
             if child is not section:
                 body.remove(child)
+        per_page = self.profile.grid.lines_per_page
         placed = Placed()
         placed.extend(self._title())
         placed.extend(self._recipients())
+        last_start, last_element = placed.lines, None
         for block in self.document.blocks:
-            if isinstance(block, Heading):
-                placed.extend(self._heading(block))
-            else:
-                placed.extend(self._paragraph(block))
-        placed.extend(self.furniture.closing())
+            last_start, last_element = placed.lines, len(placed.elements)
+            placed.extend(self._heading(block) if isinstance(block, Heading) else self._paragraph(block))
+        closing, move_last = self.furniture.closing(placed.lines)
+        if move_last and last_element is not None and last_start % per_page:
+            # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].
+            p_pr = placed.elements[last_element].find(qn("w:pPr"))
+            p_pr.insert(1, w("pageBreakBefore"))
+            placed.lines += per_page - last_start % per_page
+            closing, _ = self.furniture.closing(placed.lines)
+        placed.extend(closing)
         if self.furniture.has_imprint():
             imprint = self.furniture.imprint(self.pitch)
-            per_page = self.profile.grid.lines_per_page
             for _ in range((-(placed.lines + imprint.lines)) % per_page):
                 placed.add(paragraph(styles.NORMAL), 1)
             placed.extend(imprint)
@@ -140,7 +146,8 @@ class _WordWriter:
             lines = break_title(meta.title_text, title.max_chars_per_line, protected)
         placed = Placed()
         width = self._width_pt(0)
-        metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em)
+        metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
+                              run_boundary_pt=self.profile.docx.run_boundary_pt)
         for line in lines:
             placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
                        count_lines(line, metrics, width, width))
@@ -161,8 +168,8 @@ class _WordWriter:
                    self._count(text, width, width))
         return placed
 
-    def _count(self, text: str, first_pt: float, rest_pt: float) -> int:
-        return count_lines(text, self.condensed, first_pt, rest_pt)
+    def _count(self, runs: str | list[str], first_pt: float, rest_pt: float) -> int:
+        return count_lines(runs, self.condensed, first_pt, rest_pt)
 
     def _runs(self, text: str, role: Role, char_style: str | None = None) -> list:
         def properties():
@@ -178,12 +185,14 @@ class _WordWriter:
         children = self._runs(heading.label, role) + self._inline_runs(heading.inlines, role)
         first = self._first_line_twips(self.profile.body.heading_first_line_indent_chars)
         placed = Placed()
+        runs = [heading.label] + [inline.text for inline in heading.inlines]
         placed.add(paragraph(styles.heading_style(heading.level), children),
-                   self._count(heading.printed, self._width_pt(first), self._width_pt(0)))
+                   self._count(runs, self._width_pt(first), self._width_pt(0)))
         return placed
 
     def _paragraph(self, block: Paragraph) -> Placed:
         children = []
+        runs: list[str] = []
         if block.lead is not None:
             # A run-in heading: its runs carry the heading's character style, so only they
             # take the heading's face; the rest of the paragraph is body text [C3].
@@ -192,10 +201,12 @@ class _WordWriter:
             char_style = styles.heading_char_style(lead.level)
             children.extend(self._runs(lead.label, role, char_style))
             children.extend(self._inline_runs(lead.inlines, role, char_style))
+            runs += [lead.label] + [inline.text for inline in lead.inlines]
         children.extend(self._inline_runs(block.inlines, self.body))
+        runs += [inline.text for inline in block.inlines]
         first = self._first_line_twips(self.profile.body.first_line_indent_chars)
         placed = Placed()
-        placed.add(paragraph(styles.NORMAL, children), self._count(block.printed, self._width_pt(first), self._width_pt(0)))
+        placed.add(paragraph(styles.NORMAL, children), self._count(runs, self._width_pt(first), self._width_pt(0)))
         return placed
 
     def _inline_runs(self, inlines: tuple[Inline, ...], role: Role, char_style: str | None = None) -> list:

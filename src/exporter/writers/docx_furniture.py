@@ -43,7 +43,7 @@ class Furniture:
         # Condensed runs set their punctuation apart (docx_ooxml.text_runs).
         self.punctuation_scale = profile.docx.punctuation_width_percent if spacing else None
         self.condensed = TextMetrics(self.body.size_pt, spacing, profile.docx.autospace_em,
-                                     profile.docx.punctuation_width_percent / 100)
+                                     profile.docx.punctuation_width_percent / 100, profile.docx.run_boundary_pt)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -81,30 +81,52 @@ class Furniture:
             return edge + shift + d - s, edge
         return edge, edge - shift + s - d
 
-    def closing(self) -> Placed:
-        """附件说明, 署名, 成文日期 and 附注, each preceded by the blank lines the standard asks."""
+    def closing(self, used: int) -> tuple[Placed, bool]:
+        """附件说明, 署名, 成文日期 and 附注 after `used` grid lines of text, and whether the
+        last 正文 paragraph must move to a new page.
+
+        The 署名 and the date must share a page with 正文 (or the 附件说明) [G4]. When the
+        standard blank line would push them over, it is dropped, as 7.3.5.5 allows adjusting
+        spacing; when even that fails, the last paragraph moves to the next page with them.
+        """
         placed = Placed()
         if self.meta.attachments:
             for _ in range(self.profile.attachments.blank_lines_before):
                 placed.add(self.blank(), 1)
             placed.extend(self.attachments())
-        if self.meta.issuer or self.meta.date:
-            for _ in range(self.profile.signature.blank_lines_before):
+        move_last = False
+        signature = self._signature()
+        if signature.elements:
+            per_page = self.profile.grid.lines_per_page
+            text_end = used + placed.lines
+            wanted = self.profile.signature.blank_lines_before
+            for blanks in range(wanted, -1, -1):
+                last = text_end + blanks + signature.lines - 1
+                if (text_end - 1) // per_page == last // per_page:
+                    break
+            else:
+                blanks, move_last = wanted, True
+            for _ in range(blanks):
                 placed.add(self.blank(), 1)
-            sig_right, date_right = self.signature_geometry()
-            if self.meta.issuer:
-                width = self.text_width - sig_right
-                placed.add(paragraph(styles.SIGNATURE, self.body_runs(self.meta.issuer)),
-                           self.lines_of(self.meta.issuer, width, width))
-            if self.meta.date:
-                text = self.format_date(self.meta.date)
-                width = self.text_width - date_right
-                placed.add(paragraph(styles.SIGN_DATE, self.body_runs(text)), self.lines_of(text, width, width))
+            placed.extend(signature)
         if self.meta.note:
             note = self.profile.note
             text = note.open + self.meta.note.strip().strip("（）()") + note.close
             first = self.text_width - round(note.indent_chars * self.char)
             placed.add(paragraph(styles.NOTE, self.body_runs(text)), self.lines_of(text, first, self.text_width))
+        return placed, move_last
+
+    def _signature(self) -> Placed:
+        placed = Placed()
+        sig_right, date_right = self.signature_geometry()
+        if self.meta.issuer:
+            width = self.text_width - sig_right
+            placed.add(paragraph(styles.SIGNATURE, self.body_runs(self.meta.issuer)),
+                       self.lines_of(self.meta.issuer, width, width))
+        if self.meta.date:
+            text = self.format_date(self.meta.date)
+            width = self.text_width - date_right
+            placed.add(paragraph(styles.SIGN_DATE, self.body_runs(text)), self.lines_of(text, width, width))
         return placed
 
     # -- 附件说明 [F1] ------------------------------------------------------------------------
@@ -155,7 +177,8 @@ class Furniture:
             separator = self.profile.docx.imprint_cc_separator
             text = imprint.cc_label + separator.join(self.meta.cc).rstrip("。") + "。"
             hang = len(imprint.cc_label) * char
-            metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em)
+            metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
+                                  run_boundary_pt=self.profile.docx.run_boundary_pt)
             rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
         if self.meta.printed_by or self.meta.printed_on:
             rows.append(("", 0, 1))

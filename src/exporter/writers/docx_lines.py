@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 # Advance widths in em of Times New Roman = Liberation Serif (metric-compatible), by character.
 _LATIN_EM: dict[str, float] = {}
@@ -99,9 +100,14 @@ class TextMetrics:
     spacing_pt: float = 0.0
     autospace_em: float = 0.0
     punctuation_scale: float = 1.0
+    run_boundary_pt: float = 0.0
+
+    @property
+    def splits_punctuation(self) -> bool:
+        return bool(self.spacing_pt)
 
     def advance(self, ch: str) -> float:
-        if self.spacing_pt and is_punctuation(ch):
+        if self.splits_punctuation and is_punctuation(ch):
             return advance_em(ch) * self.size_pt * self.punctuation_scale
         return advance_em(ch) * self.size_pt + self.spacing_pt
 
@@ -113,8 +119,27 @@ def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
     return width + gaps * metrics.autospace_em * metrics.size_pt
 
 
-def _tokens(text: str, metrics: TextMetrics) -> list[_Token]:
+def _run_starts(runs: Sequence[str], metrics: TextMetrics) -> set[int]:
+    """Indices of the characters that start a new run (the writer's runs, and the runs it
+    makes of punctuation in condensed text)."""
+    starts: set[int] = set()
+    index = 0
+    for text in runs:
+        if index and text:
+            starts.add(index)
+        if metrics.splits_punctuation:
+            offset = index
+            for segment, _ in punctuation_segments(text)[:-1]:
+                offset += len(segment)
+                starts.add(offset)
+        index += len(text)
+    return starts
+
+
+def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     """Break opportunities: around each full-width character, and at spaces."""
+    text = "".join(runs)
+    run_starts = _run_starts(runs, metrics)
     raw: list[_Token] = []
     latin = ""
     latin_width = 0.0
@@ -126,8 +151,10 @@ def _tokens(text: str, metrics: TextMetrics) -> list[_Token]:
             latin, latin_width = "", 0.0
 
     previous = ""
-    for ch in text:
+    for index, ch in enumerate(text):
         width = metrics.advance(ch)
+        if index in run_starts:
+            width += metrics.run_boundary_pt
         if previous and _autospaced(previous, ch):
             width += metrics.autospace_em * metrics.size_pt
         previous = ch
@@ -158,11 +185,12 @@ def _tokens(text: str, metrics: TextMetrics) -> list[_Token]:
     return glued
 
 
-def count_lines(text: str, metrics: TextMetrics, first_width_pt: float, rest_width_pt: float) -> int:
-    """Lines a paragraph of `text` wraps into; an empty paragraph takes one line."""
+def count_lines(runs: str | Sequence[str], metrics: TextMetrics, first_width_pt: float, rest_width_pt: float) -> int:
+    """Lines a paragraph wraps into, given its text or the texts of its runs in order; an
+    empty paragraph takes one line."""
     lines, x, width = 1, 0.0, first_width_pt
     tolerance = 0.01
-    for token in _tokens(text, metrics):
+    for token in _tokens([runs] if isinstance(runs, str) else list(runs), metrics):
         if token.is_space:
             x += token.width
             continue
