@@ -189,3 +189,28 @@ def test_an_imported_text_exported_to_docx_imports_back_to_the_same_model(name, 
     back, _result = _round_trip(read.document, read.profile, tmp_path, name)
     assert comparable(back) == comparable(read.document)
     assert [i.name for i in back.indicators] == [i.name for i in read.document.indicators]
+
+
+def test_what_cannot_be_imported_is_reported_and_text_boxes_are_read_once(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("某县工作报告", style="Title")
+    paragraph = document.add_paragraph("正文见注")
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:footnoteReference w:id="1"/></w:r>'))
+    boxed = document.add_paragraph("框外")
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = '<w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent>'
+    boxed._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:mc="{mc}"><mc:AlternateContent><mc:Choice Requires="wps">{box}</mc:Choice>'
+        f'<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r>'
+    ))
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "指标", "数值"
+    path = tmp_path / "extras.docx"
+    document.save(path)
+    result = import_file(path)
+    assert body_lines(read_back(result, tmp_path)) == ["正文见注", "框外框内文字", "指标", "数值"]
+    assert result.warnings == [
+        "1 table(s): each cell became a paragraph (the source format has no tables)",
+        "1 footnote(s) not imported: copy them into the text by hand",
+    ]
+    assert "  warning: 1 footnote(s) not imported" in result.report()

@@ -213,3 +213,9 @@ def test_a_signature_without_a_date_is_taken_only_from_the_last_line(tmp_path):
     assert meta.issuer == "某某县人民政府"
     meta = read_back(imported("某县工作报告\n一、成效\n某某县人民政府\n全县推进工作。"), tmp_path).meta
     assert meta.issuer is None
+
+
+def test_a_title_ends_with_its_document_kind(tmp_path):
+    document = read_back(imported("某县2024年工作报告\n工作回顾\n全县开展工作。"), tmp_path)
+    assert document.meta.title == ("某县2024年工作报告",)
+    assert body_lines(document) == ["工作回顾", "全县开展工作。"]

@@ -83,8 +83,10 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
         from .docx import read_docx
 
         read = read_docx(path)
-        return _import_lines(path.name, "docx", read.encoding, read.line_ending, read.input_lines,
-                             read.physical, read.hints, options)
+        result = _import_lines(path.name, "docx", read.encoding, read.line_ending, read.input_lines,
+                               read.physical, read.hints, options)
+        result.warnings.extend(read.warnings)
+        return result
     from .text import decode
 
     decoded = decode(path.read_bytes(), str(path))

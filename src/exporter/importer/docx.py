@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, SourceError
 from ..numbering import chinese_numeral
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ParagraphHint:
 class DocxRead:
     physical: list[tuple[int, str]]
     hints: dict[int, ParagraphHint]
+    warnings: list[str] = field(default_factory=list)
     encoding: str = "Office Open XML"
     line_ending: str = "paragraphs"
 
@@ -65,7 +67,21 @@ def read_docx(path: Path) -> DocxRead:
         label = numbering.label(element, styles.numbering(style_id))
         physical.append((number, label + text))
         hints[number] = hint
-    return DocxRead(physical, hints)
+    return DocxRead(physical, hints, _unread(document.element.body))
+
+
+def _unread(body) -> list[str]:
+    """What the source format cannot hold, said in the report rather than lost silently."""
+    warnings = []
+    tables = len(body.findall(f".//{W}tbl"))
+    if tables:
+        warnings.append(f"{tables} table(s): each cell became a paragraph (the source format has no tables)")
+    for tag, what in (("footnoteReference", "footnote"), ("endnoteReference", "endnote"),
+                      ("commentReference", "comment")):
+        count = len(body.findall(f".//{W}{tag}"))
+        if count:
+            warnings.append(f"{count} {what}(s) not imported: copy them into the text by hand")
+    return warnings
 
 
 def _body_paragraphs(body):
@@ -88,7 +104,7 @@ def _paragraph_text(p) -> tuple[str, list[tuple[str, str]]]:
     for element in p.iter():
         tag = element.tag
         if tag == W + "t":
-            if _inside(element, "del") or _inside(element, "moveFrom"):
+            if _inside(element, "del") or _inside(element, "moveFrom") or _inside(element, MC_FALLBACK):
                 continue
             text.append(element.text or "")
             length += len(element.text or "")
@@ -118,10 +134,13 @@ def _lead_run_style(p) -> str | None:
     return None
 
 
-def _inside(element, local: str) -> bool:
+def _inside(element, tag: str) -> bool:
+    """Whether `element` lies inside a w:`tag` (or a fully qualified `tag`): deleted or moved-away
+    text, and the fallback copy of a text box, are not part of what the document shows."""
+    qualified = tag if tag.startswith("{") else W + tag
     parent = element.getparent()
     while parent is not None:
-        if parent.tag == W + local:
+        if parent.tag == qualified:
             return True
         parent = parent.getparent()
     return False

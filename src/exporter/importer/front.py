@@ -30,6 +30,11 @@ ORGANISATION_ENDINGS = (
     "政府", "办公室", "办公厅", "委员会", "委", "局", "厅", "部", "院", "署", "中心", "公司", "协会", "学会",
     "会", "处", "科", "所", "站", "办", "组", "室", "队", "社", "馆", "校", "大学", "集团", "党委", "党组",
 )
+# The words a title ends with (文种): once the title so far ends with one, it is complete.
+DOCUMENT_KINDS = (
+    "报告", "通知", "意见", "办法", "决定", "方案", "规定", "规划", "讲话", "总结", "请示", "批复", "公告", "通告",
+    "通报", "函", "纪要", "决议", "命令", "令", "议案", "细则", "条例", "要点", "计划", "公报", "白皮书",
+)
 PLACEHOLDER_TITLE = "（标题待补）"
 DUPLICATE_TITLE = "duplicate title line"
 
@@ -123,6 +128,10 @@ def take_front_block(lines: list[Line], front: FrontMatter, removed: list[Remove
         removed.append(Removed(line.origin, line.text, reason, moved_to=key))
 
     while find_title and i < n and len(front.title) < 4 and _title_like(lines[i]):
+        if front.title and lines[0].title_hint and not lines[i].title_hint:
+            break  # a .docx says which paragraphs are the title
+        if front.title and not lines[i].title_hint and "".join(front.title).endswith(DOCUMENT_KINDS):
+            break  # "…的报告" is complete: the next short line is not more title
         if front.title and lines[i].text == front.title[-1]:
             if not drop_duplicates:
                 break
