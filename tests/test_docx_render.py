@@ -174,8 +174,23 @@ def test_text_stays_inside_the_type_area(each):
         assert inside[-1]["x1"] <= RIGHT + 0.5, line.text
 
 
+def carried_heading(r: Rendered, number: int) -> bool:
+    """Whether page `number + 1` starts with a standalone heading that keep-with-next carried over."""
+    first = r.body_lines(number + 1)[0]
+    headings = [b.printed for b in r.document.blocks if isinstance(b, Heading)]
+    return any(first.text and h.startswith(first.text[:8]) for h in headings)
+
+
+def carried_signature(r: Rendered, number: int) -> bool:
+    """Whether the last 正文 paragraph was moved to page `number + 1` with the 署名 [G4]."""
+    issuer = r.document.meta.issuer
+    return any(line.text == issuer and line.x0 > CENTRE for line in r.body_lines(number + 1))
+
+
 def test_every_page_but_the_last_is_a_full_22_line_page(each):
-    """B1, B4: all lines sit on the 28.95 pt grid; every page but the last runs from line 1 to 22."""
+    """B1, B4: all lines sit on the 28.95 pt grid; every page but the last runs from line 1 to 22,
+    unless its last line would have been a heading, which then starts the next page, or the
+    last paragraph went over with the 署名 so that it does not stand on a page of its own."""
     assert each.page_count >= 2
     for number in range(1, each.page_count + 1):
         slots = [line.slot for line in each.body_lines(number) if line.size >= 15]
@@ -186,13 +201,19 @@ def test_every_page_but_the_last_is_a_full_22_line_page(each):
             continue
         assert slots[0] == 1 and slots[-1] <= 22
         if number < each.page_count:
-            assert slots[-1] == 22, number
+            assert (slots[-1] == 22 or (slots[-1] == 21 and carried_heading(each, number))
+                    or carried_signature(each, number)), number
 
 
 def test_seed_body_pages_hold_22_text_lines(rendered):
     seed = rendered["seed"]
+    short = 0
     for number in range(2, seed.page_count):
-        assert len(seed.body_lines(number)) == 22, number
+        if len(seed.body_lines(number)) == 21 and carried_heading(seed, number):
+            short += 1
+        else:
+            assert len(seed.body_lines(number)) == 22, number
+    assert short <= 1
 
 
 def test_full_lines_hold_28_characters(each):

@@ -586,3 +586,13 @@ def test_signature_and_date_share_a_page_with_text(full_read, paragraphs, blank_
     blank, page_break = _closing_shape(written)
     assert blank == blank_before
     assert page_break == ([f"第{paragraphs - 1}段。"] if moved else [])
+
+
+def test_attachment_name_with_punctuation_is_warned(full_read):
+    from dataclasses import replace
+
+    document, profile = full_read
+    meta = replace(document.meta, attachments=("某某县统计表。",))
+    warnings = write(replace(document, meta=meta), profile, io.BytesIO())
+    assert [w.pos for w in warnings if "[F1]" in w.message] == [document.meta.position_of("attachments")]
+    assert not [w for w in write(document, profile, io.BytesIO()) if "[F1]" in w.message]

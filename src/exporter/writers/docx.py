@@ -52,6 +52,7 @@ class _WordWriter:
 
     def write(self, out: BinaryIO) -> list[Diagnostic]:
         self._check_grid()
+        self._check_attachment_names()
         word = docx.Document()
         package.drop_template_leftovers(word)
         sig_right, date_right = self.furniture.signature_geometry()
@@ -76,6 +77,14 @@ class _WordWriter:
         if grid.lines_per_page * self.pitch > height:
             raise WriterError(f"{self.profile.path}: error: {grid.lines_per_page} lines of {self.pitch} twips "
                               f"do not fit the {height}-twip text height")
+
+    def _check_attachment_names(self) -> None:
+        meta = self.document.meta
+        for name in meta.attachments:
+            if name and name[-1] in "。，；：、.,;:":
+                self.diagnostics.warning(
+                    f"attachment name ends with '{name[-1]}': GB/T 9704 puts no punctuation after it [F1]",
+                    meta.position_of("attachments"))
 
     # -- styles -----------------------------------------------------------------------------
 
@@ -109,8 +118,14 @@ class _WordWriter:
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
         for block in self.document.blocks:
+            if isinstance(block, Heading):
+                heading = self._heading(block)
+                slot = placed.lines % per_page
+                if slot + heading.lines >= per_page:
+                    # keepNext/keepLines carry the heading over to the next page.
+                    placed.lines += per_page - slot
             last_start, last_element = placed.lines, len(placed.elements)
-            placed.extend(self._heading(block) if isinstance(block, Heading) else self._paragraph(block))
+            placed.extend(heading if isinstance(block, Heading) else self._paragraph(block))
         closing, move_last = self.furniture.closing(placed.lines)
         if move_last and last_element is not None and last_start % per_page:
             # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].

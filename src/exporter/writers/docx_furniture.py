@@ -82,12 +82,13 @@ class Furniture:
         return edge, edge - shift + s - d
 
     def closing(self, used: int) -> tuple[Placed, bool]:
-        """附件说明, 署名, 成文日期 and 附注 after `used` grid lines of text, and whether the
-        last 正文 paragraph must move to a new page.
+        """附件说明, 署名, 成文日期 and 附注 after `used` grid lines of text, and whether the last
+        正文 paragraph must move to a new page.
 
         The 署名 and the date must share a page with 正文 (or the 附件说明) [G4]. When the
         standard blank line would push them over, it is dropped, as 7.3.5.5 allows adjusting
-        spacing; when even that fails, the last paragraph moves to the next page with them.
+        spacing; when even that fails, the last paragraph moves to the next page with them (a
+        page break, not keep-with-next, which Word and LibreOffice apply differently).
         """
         placed = Placed()
         if self.meta.attachments:

@@ -78,7 +78,10 @@ def build_styles(profile: Profile, geometry: Geometry) -> list:
     ), role_rpr(profile.role("title"), profile, 0.0)))
     for level in range(1, 5):
         role = profile.role(f"heading{level}")
+        # A heading never ends a page or breaks across one: it moves to the next page with
+        # the text it heads (the line model accounts for the lines this leaves empty).
         styles.append(_paragraph_style(heading_style(level), f"heading {level}", NORMAL, ppr(
+            flag("keepNext", True), flag("keepLines", True),
             indent(first_line=heading_first_line,
                    first_line_chars=round(profile.body.heading_first_line_indent_chars * 100)),
             w("outlineLvl", {"val": level - 1}),
@@ -90,6 +93,7 @@ def build_styles(profile: Profile, geometry: Geometry) -> list:
         w("jc", {"val": justify}),
     ), role_rpr(body, profile, spacing_pt)))
     styles.append(_paragraph_style(SIGNATURE, "发文机关署名", None, ppr(
+        flag("keepNext", True),  # the 署名 never ends a page without its date
         indent(right=geometry.signature_right, first_line_chars=0), w("jc", {"val": "right"}),
     ), role_rpr(body, profile, spacing_pt)))
     styles.append(_paragraph_style(SIGN_DATE, "成文日期", None, ppr(
