@@ -67,6 +67,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
         "autospace_em": NUMBER, "imprint_cc_separator": str, "latin_language": str,
         "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
+        "line_fit_margin_pt": NUMBER,
     },
     "pdf": {
         "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,

@@ -112,6 +112,11 @@ class _WordWriter:
         for child in list(body):
             if child is not section:
                 body.remove(child)
+        for element in self._layout().elements:
+            section.addprevious(element)
+
+    def _layout(self) -> Placed:
+        """Every body element in order, with the grid lines they take (blank lines included)."""
         per_page = self.profile.grid.lines_per_page
         placed = Placed()
         placed.extend(self._title())
@@ -139,8 +144,7 @@ class _WordWriter:
             for _ in range((-(placed.lines + imprint.lines)) % per_page):
                 placed.add(paragraph(styles.NORMAL), 1)
             placed.extend(imprint)
-        for element in placed.elements:
-            section.addprevious(element)
+        return placed
 
     def _width_pt(self, indent_twips: int) -> float:
         return (self.text_width - indent_twips) / 20
@@ -162,7 +166,8 @@ class _WordWriter:
         placed = Placed()
         width = self._width_pt(0)
         metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
-                              run_boundary_pt=self.profile.docx.run_boundary_pt)
+                              run_boundary_pt=self.profile.docx.run_boundary_pt,
+                              fit_margin_pt=self.profile.docx.line_fit_margin_pt)
         for line in lines:
             placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
                        count_lines(line, metrics, width, width))

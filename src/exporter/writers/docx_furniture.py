@@ -43,7 +43,8 @@ class Furniture:
         # Condensed runs set their punctuation apart (docx_ooxml.text_runs).
         self.punctuation_scale = profile.docx.punctuation_width_percent if spacing else None
         self.condensed = TextMetrics(self.body.size_pt, spacing, profile.docx.autospace_em,
-                                     profile.docx.punctuation_width_percent / 100, profile.docx.run_boundary_pt)
+                                     profile.docx.punctuation_width_percent / 100, profile.docx.run_boundary_pt,
+                                     profile.docx.line_fit_margin_pt)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -179,7 +180,8 @@ class Furniture:
             text = imprint.cc_label + separator.join(self.meta.cc).rstrip("。") + "。"
             hang = len(imprint.cc_label) * char
             metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
-                                  run_boundary_pt=self.profile.docx.run_boundary_pt)
+                                  run_boundary_pt=self.profile.docx.run_boundary_pt,
+                                  fit_margin_pt=self.profile.docx.line_fit_margin_pt)
             rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
         if self.meta.printed_by or self.meta.printed_on:
             rows.append(("", 0, 1))

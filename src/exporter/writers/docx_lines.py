@@ -101,6 +101,7 @@ class TextMetrics:
     autospace_em: float = 0.0
     punctuation_scale: float = 1.0
     run_boundary_pt: float = 0.0
+    fit_margin_pt: float = 0.0
 
     @property
     def splits_punctuation(self) -> bool:
@@ -188,6 +189,10 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
 def count_lines(runs: str | Sequence[str], metrics: TextMetrics, first_width_pt: float, rest_width_pt: float) -> int:
     """Lines a paragraph wraps into, given its text or the texts of its runs in order; an
     empty paragraph takes one line."""
+    # Near-ties are counted as full lines: a line too many leaves the 版记 a line high, a line
+    # too few would push it onto a page of its own.
+    first_width_pt -= metrics.fit_margin_pt
+    rest_width_pt -= metrics.fit_margin_pt
     lines, x, width = 1, 0.0, first_width_pt
     tolerance = 0.01
     for token in _tokens([runs] if isinstance(runs, str) else list(runs), metrics):
