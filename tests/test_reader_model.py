@@ -113,3 +113,21 @@ def test_golden_indicators(tmp_path):
     )
     assert by_id["items_total"].sentence == "导语，共13项。"
     assert doc.source.sha256 == __import__("hashlib").sha256(SOURCE.encode()).hexdigest()
+
+
+def test_attribute_values_take_escaped_quotes_and_entities(tmp_path):
+    path = tmp_path / "q.md"
+    path.write_text('---\ntitle: x\n---\n\n共[3项]{#a name="=H(\\"x\\",&quot;y&quot;) a\\\\b"}。\n', encoding="utf-8")
+    assert read_source(path).document.indicators[0].name == '=H("x","y") a\\b'
+
+
+def test_run_on_sentence_is_cut_to_the_clauses_around_the_figure(tmp_path):
+    clauses = [f"第{k}项工作推进有力" for k in range(60)]
+    clauses[30] = "网办率达[53.62%]{#rate name=\"网办率\"}"
+    path = tmp_path / "long.md"
+    path.write_text("---\ntitle: x\n---\n\n" + "，".join(clauses) + "。\n", encoding="utf-8")
+    sentence = read_source(path).document.indicators[0].sentence
+    assert sentence.startswith("…第") and sentence.endswith("…")
+    assert "网办率达53.62%" in sentence and len(sentence) <= 302
+    inner = sentence.strip("…")
+    assert inner.startswith("第") and inner.endswith("，")  # cut at clause boundaries, not mid-clause

@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 import difflib
 import hashlib
+import html
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -749,7 +750,7 @@ class _Builder:
 
     def _figure(self, open_tok: Token, span_text: str, pos: Position, result: list[Inline],
                 children: list[Token], close_index: int, heading_path: tuple[str, ...]) -> FigureRef | None:
-        attrs = dict(open_tok.attrs)
+        attrs = {key: _attribute_value(value) for key, value in open_tok.attrs.items()}
         ok = True
         for key in attrs:
             if key not in SPAN_ATTRIBUTES:
@@ -841,13 +842,34 @@ class _Builder:
             s = ends[before - 1] + 1 if before > 0 else 0
             after = bisect.bisect_left(ends, end)
             e = ends[after] + 1 if after < len(ends) else len(text)
-            self.indicators[index] = _replace(ind, sentence=text[s:e].strip())
+            self.indicators[index] = _replace(ind, sentence=_excerpt(text, s, e, start, end))
+
+
+MAX_SENTENCE = 300
+CLAUSE_BREAKS = "，；：、"
+
+
+def _excerpt(text: str, s: int, e: int, start: int, end: int) -> str:
+    """The sentence around a figure; a run-on sentence is cut to the clauses near the figure."""
+    if e - s <= MAX_SENTENCE:
+        return text[s:e].strip()
+    half = MAX_SENTENCE // 2
+    lo = max(s, start - half)
+    hi = min(e, end + half)
+    cut_lo = next((k + 1 for k in range(lo, start) if text[k] in CLAUSE_BREAKS), lo)
+    cut_hi = next((k + 1 for k in range(hi - 1, end - 1, -1) if text[k] in CLAUSE_BREAKS), hi)
+    return ("…" if cut_lo > s else "") + text[cut_lo:cut_hi].strip() + ("…" if cut_hi < e else "")
 
 
 def _replace(ind: Indicator, **changes: Any) -> Indicator:
     from dataclasses import replace
 
     return replace(ind, **changes)
+
+
+def _attribute_value(value: Any) -> str:
+    """Attribute values read like Markdown text: \\" and \\\\ escapes, and entities such as &quot;."""
+    return html.unescape(re.sub(r'\\(["\\])', r"\1", str(value)))
 
 
 def _opt(value: Any) -> str | None:

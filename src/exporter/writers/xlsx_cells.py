@@ -126,6 +126,8 @@ def fit_columns(ws: Worksheet, texts: dict[int, list[str]], profile: Profile) ->
     """Set each column's width from its longest line, between the profile's floor and cap."""
     x = profile.xlsx
     for column, values in sorted(texts.items()):
-        longest = max((display_width(line, profile) for v in values for line in v.split("\n")), default=0)
+        # Only the first max_column_width characters can matter: each counts at least 1.
+        longest = max((display_width(line[: x.max_column_width], profile)
+                       for v in values for line in v.split("\n")), default=0)
         width = min(max(longest + x.width_padding, x.min_column_width), x.max_column_width)
         ws.column_dimensions[get_column_letter(column)].width = width
