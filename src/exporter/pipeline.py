@@ -8,6 +8,7 @@ kill therefore leaves the previous outputs untouched, and the temporaries are re
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -96,6 +97,9 @@ def write_outputs(document: Document, profile: Profile, formats: list[str], outp
                         diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
                         out.flush()
                         os.fsync(out.fileno())
+                    # A writer's object trees (lxml, reportlab) hold cycles; free them before the
+                    # next writer builds its own, so peak memory is one writer's, not the sum.
+                    gc.collect()
                 outputs.commit(output_dir, stem, list(zip(temporaries, targets)))
                 temporaries = []
             finally:
