@@ -6,10 +6,7 @@ Each output is read back with a library other than the one that wrote it would u
 
 from __future__ import annotations
 
-import io
-import os
 import re
-import shutil
 import signal
 import subprocess
 import sys

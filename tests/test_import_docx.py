@@ -11,7 +11,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from exporter.importer import import_file
-from exporter.model import Heading, Paragraph
+from exporter.model import Heading
 from exporter.reader import read_source
 from exporter.writers import available_formats, get_writer
 from import_helpers import body_lines, read_back

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exporter.model import Heading, Paragraph
+from exporter.model import Paragraph
 from import_helpers import body_lines, imported, read_back
 
 

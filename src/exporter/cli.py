@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .diagnostics import EXIT_CODES, Diagnostic, ExportError
 from .pipeline import SourceOutcome, export_source, find_sources, read
-from .writers import WRITERS, available_formats
+from .writers import available_formats
 
 log = logging.getLogger("exporter")
 

@@ -65,10 +65,7 @@ def recover(output_dir: Path, stem: str) -> None:
 
 def new_temporary(output_dir: Path, stem: str, suffix: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{stem}.{suffix}.", suffix=".tmp", dir=output_dir)
-    # mkstemp makes 0600 files; outputs are documents to share, so give them the usual mode.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)
+    os.fchmod(fd, _usual_mode())
     os.close(fd)
     return Path(name)
 
@@ -94,6 +91,28 @@ def commit(output_dir: Path, stem: str, pairs: list[tuple[Path, Path]]) -> None:
         os.replace(temp, target)
     _fsync_dir(output_dir)
     journal.unlink()
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write one file through a temporary beside it and a rename: readers see old or new, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f"{PREFIX}{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, _usual_mode())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _usual_mode() -> int:
+    """0666 less the umask: mkstemp's 0600 would hide shared documents from colleagues."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def discard(paths: list[Path]) -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from fontTools.ttLib import TTFont, TTLibError
 
-from .cache import atomic_write, cache_root, file_digest
+from ..outputs import write_atomically
+from .cache import cache_root, file_digest
 from .catalog import InstalledFace
 from .convert import FaceMetrics, build_truetype, convert_glyphs
 from .faces import open_face
@@ -117,7 +118,7 @@ class GlyphBank:
                               cmap, keep_glyph_names=True)
         source.close()
         try:
-            atomic_write(self.path, data)
+            write_atomically(self.path, data)
         except OSError as exc:
             log.warning("fonts: cannot write the font cache %s (%s); converting again next time",
                         self.path, exc.strerror)

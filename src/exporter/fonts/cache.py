@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
+from ..outputs import write_atomically
 
 CACHE_ENV = "EXPORTER_FONT_CACHE"
 _DIGEST_CHUNK = 1 << 20
@@ -49,23 +49,9 @@ def file_digest(path: str | Path) -> str:
             digest.update(chunk)
     value = digest.hexdigest()
     try:
-        atomic_write(memo, value.encode("ascii"))
+        write_atomically(memo, value.encode("ascii"))
     except OSError:
         pass  # an unwritable cache only costs time
     return value
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -11,6 +9,7 @@ import click
 from ..diagnostics import EXIT_CODES, Diagnostic, ExportError
 from ..pipeline import read
 from . import ImportOptions, import_file
+from ..outputs import write_atomically
 
 SUPPORTED = (".txt", ".docx")
 ADVICE = {
@@ -61,7 +60,7 @@ def _import_one(reporter, path: Path, output: Path, options: ImportOptions, forc
         return exc.exit_code, ""
     try:
         output.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, result.markdown)
+        write_atomically(target, result.markdown.encode("utf-8"))
     except OSError as exc:
         reporter.diagnostics([Diagnostic("error", f"cannot write: {exc.strerror or exc}", path=str(target))])
         return 4, ""
@@ -77,15 +76,3 @@ def _import_one(reporter, path: Path, output: Path, options: ImportOptions, forc
     return code, result.report(str(target), summary)
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".import-{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
