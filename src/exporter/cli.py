@@ -109,6 +109,7 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                 reporter.diagnostics(outcome.diagnostics)
                 for target in outcome.outputs if outcome.ok else []:
                     reporter.detail(f"wrote {target}")
+                reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")
                 bar.update(1)
     except KeyboardInterrupt:
         click.echo("export: interrupted; earlier outputs are unchanged", err=True)

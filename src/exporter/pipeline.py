@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class SourceOutcome:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int = 0
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -61,6 +63,7 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
                   show_tracebacks: bool = False) -> SourceOutcome:
     """Export one source; every failure becomes diagnostics and an exit code, never an exception."""
     outcome = SourceOutcome(str(path))
+    started = time.perf_counter()
     try:
         document, profile, warnings = read(path, profile_name)
         outcome.diagnostics.extend(warnings)
@@ -77,6 +80,7 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
             "error", f"internal error, please report it with this file: {detail}", path=str(path)
         ))
         outcome.exit_code = InternalError.exit_code
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 
