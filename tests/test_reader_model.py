@@ -131,3 +131,10 @@ def test_run_on_sentence_is_cut_to_the_clauses_around_the_figure(tmp_path):
     assert "网办率达53.62%" in sentence and len(sentence) <= 302
     inner = sentence.strip("…")
     assert inner.startswith("第") and inner.endswith("，")  # cut at clause boundaries, not mid-clause
+
+
+def test_recipients_always_end_with_a_full_width_colon(tmp_path):
+    for typed in ("某某市人民政府", "某某市人民政府:", "某某市人民政府："):
+        path = tmp_path / "r.md"
+        path.write_text(f"---\ntitle: x\nrecipients: \"{typed}\"\n---\n", encoding="utf-8")
+        assert read_source(path).document.meta.recipients == "某某市人民政府："

@@ -352,7 +352,7 @@ class _Builder:
             title_given_as_lines=as_lines,
             issuer=text("issuer"),
             date=date("date"),
-            recipients=text("recipients"),
+            recipients=_with_colon(text("recipients")),
             doc_number=text("doc_number"),
             note=text("note"),
             attachments=text_list("attachments"),
@@ -870,6 +870,13 @@ def _replace(ind: Indicator, **changes: Any) -> Indicator:
 def _attribute_value(value: Any) -> str:
     """Attribute values read like Markdown text: \\" and \\\\ escapes, and entities such as &quot;."""
     return html.unescape(re.sub(r'\\(["\\])', r"\1", str(value)))
+
+
+def _with_colon(recipients: str | None) -> str | None:
+    """主送机关 ends with a full-width colon (GB/T 9704 7.3.2), whether or not the author typed it."""
+    if recipients is None:
+        return None
+    return recipients.rstrip(":：") + "："
 
 
 def _opt(value: Any) -> str | None:
