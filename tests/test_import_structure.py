@@ -178,7 +178,7 @@ def test_notice_front_and_end_blocks(tmp_path):
     ])
     result = imported(text)
     meta = read_back(result, tmp_path).meta
-    assert meta.title == ("某某县人民政府关于2024年度法治政府建设情况的报告",)
+    assert meta.title_text == "某某县人民政府关于2024年度法治政府建设情况的报告" and not meta.title_given_as_lines
     assert meta.doc_number == "某政报〔2025〕3号"
     assert meta.recipients == "某某市人民政府："
     assert meta.attachments == ("重点指标完成情况表", "案件统计表")

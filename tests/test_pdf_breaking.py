@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from exporter.writers.pdf_engine.breaking import Measure, break_paragraph
-from exporter.writers.pdf_engine.title import break_title
 
 CELL = 442.20472 / 28
 WIDTH = 442.20472
@@ -115,36 +114,3 @@ def test_a_very_long_paragraph_breaks_completely():
     assert all(text[ln.start] not in NO_START for ln in lines)
 
 
-@pytest.mark.parametrize("title", [
-    "某某县人民政府关于2024年度法治政府建设情况的报告",
-    "姚安县人民政府关于2021年法治政府建设工作情况的报告",
-    "国务院关于2023年度国有资产管理情况的综合报告",
-    "某某市人民政府办公室关于印发某某市推进政务数据共享开放实施方案的通知",
-])
-def test_titles_break_per_d3(title):
-    lines = break_title(title, 20)
-    assert "".join(lines) == title and len(lines) >= 2
-    assert all(len(line) <= 20 for line in lines)
-    assert len({len(line) for line in lines}) > 1                      # not equal lengths
-    assert not any(line.endswith("的") for line in lines[:-1])
-    assert not any(line[0] in NO_START for line in lines)
-    if len(lines) == 3:
-        assert not (len(lines[1]) < len(lines[0]) and len(lines[1]) < len(lines[2]))  # no hourglass
-
-
-def test_title_keeps_the_year_whole_and_prefers_a_longer_first_line():
-    assert break_title("某某县人民政府关于2024年度法治政府建设情况的报告", 20) == [
-        "某某县人民政府关于2024年度", "法治政府建设情况的报告"]
-
-
-def test_short_title_is_one_line():
-    assert break_title("姚安县2021年法治政府建设年度报告", 20) == ["姚安县2021年法治政府建设年度报告"]
-
-
-@pytest.mark.parametrize("length", [61, 79, 200])
-def test_long_titles_get_balanced_lines(length):
-    lines = break_title("某" * length, 20)
-    assert "".join(lines) == "某" * length
-    assert all(len(line) <= 20 for line in lines)
-    assert len(lines) == -(-length // 20)
-    assert max(map(len, lines)) - min(map(len, lines)) <= 1

@@ -8,6 +8,7 @@ frozen `Document` (with the warnings it found) or raises `SourceError` with all 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -33,6 +34,7 @@ from .model import (
 )
 from .numbering import heading_key, heading_label
 from .profile import Profile, load_profile
+from .titles import break_title
 
 MAX_HEADING_LEVEL = 4
 MAX_ID_LENGTH = 40  # Word truncates bookmark names longer than 40 characters
@@ -215,11 +217,25 @@ class _Builder:
         blocks = self._blocks(tokens[1:])
         if meta is None:
             return None
+        meta = self._title_lines(meta, profile)
         check_results = self._checks(check_defs)
         return Document(
             source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(self.indicators),
             checks=check_results,
         )
+
+    def _title_lines(self, meta: Metadata, profile: Profile) -> Metadata:
+        """Break a one-string title once, here, so every writer prints the same lines [D3]."""
+        limit = profile.title.max_chars_per_line
+        if meta.title_given_as_lines:
+            for line in meta.title:
+                if len(line) > limit:
+                    self.diags.warning(
+                        f"title line '{line}' has {len(line)} characters; GB/T 9704 allows {limit} [D3]",
+                        meta.position_of("title"))
+            return meta
+        lines = break_title(meta.title_text, limit, (meta.issuer,) if meta.issuer else ())
+        return dataclasses.replace(meta, title=lines)
 
     def _load_profile(self, name: str | None, meta: Metadata | None, base_dir: Path) -> Profile | None:
         from .diagnostics import ProfileError

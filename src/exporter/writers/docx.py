@@ -26,7 +26,6 @@ from . import docx_styles as styles
 from .docx_furniture import Furniture, Placed
 from .docx_lines import TextMetrics, count_lines
 from .docx_ooxml import bookmark, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w
-from .docx_title import break_title
 
 FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
 
@@ -153,16 +152,7 @@ class _WordWriter:
         meta = self.document.meta
         title = self.profile.title
         role = self.profile.role("title")
-        if meta.title_given_as_lines:
-            lines = meta.title
-            for line in lines:
-                if len(line) > title.max_chars_per_line:
-                    self.diagnostics.warning(
-                        f"title line has {len(line)} characters, more than {title.max_chars_per_line} [GB/T 9704 D3]",
-                        meta.position_of("title"))
-        else:
-            protected = (meta.issuer,) if meta.issuer else ()
-            lines = break_title(meta.title_text, title.max_chars_per_line, protected)
+        lines = meta.title  # already broken per GB/T 9704 D3 by the reader
         placed = Placed()
         width = self._width_pt(0)
         metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,

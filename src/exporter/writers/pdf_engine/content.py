@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from ...model import Document, Heading, Paragraph, Position
 from ...profile import Profile
-from .title import break_title
 
 DIGITS = "0123456789"
 
@@ -35,10 +34,8 @@ def format_date(profile: Profile, date: dt.date) -> str:
 
 
 def title_lines(document: Document, profile: Profile) -> tuple[str, ...]:
-    meta = document.meta
-    if meta.title_given_as_lines:
-        return tuple(line for line in meta.title if line)
-    return tuple(break_title(meta.title_text, profile.title.max_chars_per_line))
+    """The title as the reader broke it (GB/T 9704 D3), so the PDF and the .docx agree."""
+    return tuple(line for line in document.meta.title if line)
 
 
 def furniture(document: Document, profile: Profile) -> Furniture:

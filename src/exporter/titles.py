@@ -1,5 +1,7 @@
 """Breaking a title given as one string into lines, as GB/T 9704 7.3.1 asks [D3].
 
+The reader applies it once, so the Word file and the PDF print the same title lines.
+
 "回行时，要做到词意完整，排列对称，长短适宜，间距恰当，标题排列应当使用梯形或菱形": each line
 at most `max_chars` characters; no break inside the issuing organ's name, inside a number
 with its 年/年度, or inside "关于", "的报告", "情况的报告"; no line ending with "的" or with an
@@ -15,15 +17,17 @@ from __future__ import annotations
 import itertools
 import re
 
-from .docx_lines import NO_LINE_END, NO_LINE_START
+# GB/T 15834 / clreq: marks that may not start a line, and marks that may not end one.
+NO_LINE_START = set("!%),.:;?]}°·’\"”…‰℃、。〉》」』】〕！％），．：；？］｝～—")
+NO_LINE_END = set("([{‘“〈《「『【〔（［｛")
 
 # Phrases kept whole; the longest match wins where they overlap.
 _WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于")
 # A line break just before these is natural; the weight says how natural.
 _BREAK_BEFORE = (("关于", 6), ("情况的报告", 4), ("工作情况的报告", 4), ("的报告", 2), ("和", 2),
                  ("及", 2), ("与", 2), ("暨", 2), ("《", 2))
-_BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("和", -3), ("的", -100))
-_UNKNOWN_BOUNDARY = -3
+_BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("印发", 4), ("转发", 4), ("和", -3), ("的", -100))
+_UNKNOWN_BOUNDARY = -6
 _FULL_LINE = -4
 _MAX_LINES = 4
 
@@ -48,15 +52,19 @@ def break_title(title: str, max_chars: int, protected: tuple[str, ...] = ()) -> 
         if best is not None and count > minimum:
             break
     if best is None:
-        # Nothing satisfies the rules: fall back to even chunks rather than overflow a line.
-        step = max_chars
-        return tuple(title[i:i + step] for i in range(0, len(title), step))
+        # Nothing satisfies the rules (or the title is too long to weigh every break): balanced
+        # chunks rather than an overflowing line.
+        count = max(minimum, 2)
+        size, extra = divmod(len(title), count)
+        cuts = tuple(itertools.accumulate(size + (1 if k < extra else 0) for k in range(count - 1)))
+        return _split(title, cuts)
     return _split(title, best[1])
 
 
 def _split(title: str, cuts: tuple[int, ...]) -> tuple[str, ...]:
+    # A space where a line breaks is the break itself, not a character to print at an edge.
     bounds = (0, *cuts, len(title))
-    return tuple(title[a:b] for a, b in zip(bounds, bounds[1:]))
+    return tuple(title[a:b].strip() for a, b in zip(bounds, bounds[1:]))
 
 
 def _forbidden_breaks(title: str, protected: tuple[str, ...]) -> set[int]:
@@ -93,6 +101,8 @@ def _boundary_score(title: str, i: int) -> float:
 def _shape_score(lines: tuple[str, ...], max_chars: int) -> float:
     lengths = [len(line) for line in lines]
     score = sum(_FULL_LINE for n in lengths if n >= max_chars)
+    if len(lengths) >= 4:
+        return score - (max(lengths) - min(lengths))  # past the 2–3-line shapes, balance reads best
     if len(set(lengths)) < len(lengths):
         score -= 8  # equal lengths look like a block, not a title
     if len(lengths) == 2:

@@ -1,0 +1,102 @@
+"""Title breaking (GB/T 9704 D3), done once by the reader so the .docx and the PDF agree."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exporter.reader import read_source
+from exporter.titles import NO_LINE_START as NO_START
+from exporter.titles import break_title
+
+ISSUER = "某某县人民政府"
+
+
+@pytest.mark.parametrize("title, issuer, expected", [
+    ("某某县人民政府关于2024年度法治政府建设情况的报告", ISSUER,
+     ("某某县人民政府关于2024年度", "法治政府建设情况的报告")),
+    ("姚安县人民政府关于2021年度法治政府建设情况的报告", "姚安县人民政府",
+     ("姚安县人民政府关于2021年度", "法治政府建设情况的报告")),
+    ("某某县人民政府办公室关于2024年度法治政府建设工作情况和2025年工作安排的报告", "某某县人民政府办公室",
+     ("某某县人民政府办公室", "关于2024年度法治政府建设工作情况", "和2025年工作安排的报告")),
+])
+def test_titles_break_at_natural_boundaries(title, issuer, expected):
+    assert break_title(title, 20, (issuer,)) == expected
+
+
+def test_short_title_stays_one_line():
+    assert break_title("姚安县2021年法治政府建设年度报告", 20) == ("姚安县2021年法治政府建设年度报告",)
+
+
+def test_a_full_twenty_character_title_is_broken():
+    title = "某某县人民政府关于法治政府建设工作的报告"
+    assert len(title) == 20
+    assert len(break_title(title, 20, (ISSUER,))) == 2
+
+
+def test_number_with_its_year_is_not_split():
+    lines = break_title("某某县人民政府关于贯彻落实2024年度全县法治政府建设考核意见的报告", 20, (ISSUER,))
+    assert not any(line.endswith("2024") or line.startswith("年度") for line in lines)
+    assert not any(line[-1].isdigit() and nxt[0].isdigit() for line, nxt in zip(lines, lines[1:]))
+
+
+TITLE_CHARS = st.sampled_from(list("某县市人民政府关于年度法治建设工作情况和的报告推进改革办公室意见实施") + list("0123456789"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TITLE_CHARS, min_size=1, max_size=70).map("".join))
+def test_breaking_keeps_every_character_and_the_line_limit(title):
+    lines = break_title(title, 20, (ISSUER,))
+    assert "".join(lines) == title
+    assert all(0 < len(line) <= 20 for line in lines)
+
+
+@pytest.mark.parametrize("title", [
+    "某某县人民政府关于2024年度法治政府建设情况的报告",
+    "姚安县人民政府关于2021年法治政府建设工作情况的报告",
+    "国务院关于2023年度国有资产管理情况的综合报告",
+    "某某市人民政府办公室关于印发某某市推进政务数据共享开放实施方案的通知",
+])
+def test_titles_break_per_d3(title):
+    lines = break_title(title, 20)
+    assert "".join(lines) == title and len(lines) >= 2
+    assert all(len(line) <= 20 for line in lines)
+    assert len({len(line) for line in lines}) > 1                      # not equal lengths
+    assert not any(line.endswith("的") for line in lines[:-1])
+    assert not any(line[0] in NO_START for line in lines)
+    if len(lines) == 3:
+        assert not (len(lines[1]) < len(lines[0]) and len(lines[1]) < len(lines[2]))  # no hourglass
+
+
+def test_title_keeps_the_year_whole_and_prefers_a_longer_first_line():
+    assert break_title("某某县人民政府关于2024年度法治政府建设情况的报告", 20) == (
+        "某某县人民政府关于2024年度", "法治政府建设情况的报告")
+
+
+def test_short_title_is_one_line():
+    assert break_title("姚安县2021年法治政府建设年度报告", 20) == ("姚安县2021年法治政府建设年度报告",)
+
+
+@pytest.mark.parametrize("length", [61, 79, 200])
+def test_long_titles_get_balanced_lines(length):
+    lines = break_title("某" * length, 20)
+    assert "".join(lines) == "某" * length
+    assert all(len(line) <= 20 for line in lines)
+    assert len(lines) == -(-length // 20)
+    assert max(map(len, lines)) - min(map(len, lines)) <= 1
+
+
+def test_reader_breaks_a_one_string_title_and_keeps_given_lines(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text("---\ntitle: 某某市人民政府办公室关于印发某某市推进政务数据共享开放实施方案的通知\n---\n",
+                    encoding="utf-8")
+    meta = read_source(path).document.meta
+    assert meta.title == ("某某市人民政府办公室关于印发", "某某市推进政务数据共享开放实施方案的通知")
+    assert not meta.title_given_as_lines
+    path.write_text("---\ntitle: [某某县人民政府关于2024年度法治政府建设工作, 情况的报告]\n---\n", encoding="utf-8")
+    result = read_source(path, shown_path="t.md")
+    assert result.document.meta.title == ("某某县人民政府关于2024年度法治政府建设工作", "情况的报告")
+    assert [str(w) for w in result.warnings] == [
+        "t.md:2:8: warning: title line '某某县人民政府关于2024年度法治政府建设工作' has 23 characters; "
+        "GB/T 9704 allows 20 [D3]"]
