@@ -116,7 +116,7 @@ def write_outputs(document: Document, profile: Profile, formats: list[str], outp
 def _check_output_dir(output_dir: Path) -> None:
     if not output_dir.exists():
         try:
-            output_dir.mkdir(parents=True)
+            output_dir.mkdir(parents=True, exist_ok=True)  # parallel jobs may race to create it
         except OSError as exc:
             raise OutputError(Diagnostic("error", f"cannot create output folder: {exc.strerror}", path=str(output_dir))) from None
     if not output_dir.is_dir():
