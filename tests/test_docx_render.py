@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pdfplumber
 import pytest
+from test_pdf_support import TextLine
 
 from exporter.model import Heading
 from exporter.reader import read_source
@@ -39,23 +40,12 @@ NO_LINE_END = set("（《“‘「『【〔")
 HANGING = set("、。，．")
 
 
-@dataclass
-class Line:
-    page: int
-    bottom: float
-    chars: list
+class Line(TextLine):
+    """A rendered line, grouped by the glyphs' bottom edge (LibreOffice's baselines vary by font)."""
 
     @property
-    def text(self) -> str:
-        return "".join(c["text"] for c in self.chars)
-
-    @property
-    def x0(self) -> float:
-        return self.chars[0]["x0"]
-
-    @property
-    def x1(self) -> float:
-        return self.chars[-1]["x1"]
+    def bottom(self) -> float:
+        return self.baseline
 
     @property
     def size(self) -> float:
