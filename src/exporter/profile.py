@@ -152,14 +152,16 @@ class Profile:
 
 
 def templates_dir() -> Path:
-    """Where named profiles live: $EXPORTER_TEMPLATES, ./templates, or the checkout's templates/."""
+    """Where named profiles live: $EXPORTER_TEMPLATES, ./templates, or the ones shipped with the package."""
     env = os.environ.get("EXPORTER_TEMPLATES")
     if env:
         return Path(env)
     cwd = Path.cwd() / "templates"
     if (cwd / f"{DEFAULT_PROFILE}.toml").is_file():
         return cwd
-    return Path(__file__).resolve().parents[2] / "templates"
+    # In a checkout this link leads to the top-level templates/; in an installed wheel it is a
+    # real folder holding copies of them.
+    return Path(__file__).resolve().parent / "profiles"
 
 
 def resolve_profile_path(name_or_path: str | None, relative_to: Path | None = None) -> Path:
