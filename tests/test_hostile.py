@@ -160,3 +160,24 @@ def test_kill_at_any_moment_keeps_a_complete_set(tmp_path):
         assert {p.name: p.read_bytes() for p in out.iterdir()} == new
         for name, data in old.items():
             (out / name).write_bytes(data)
+
+
+def test_ctrl_c_exits_130_and_keeps_the_earlier_outputs(tmp_path):
+    source = tmp_path / "report.md"
+    out = tmp_path / "out"
+    text = SEED.read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    assert run_export(source, out).returncode == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    source.write_text(text.replace("姚安县2021年法治政府建设年度报告", "姚安县2021年法治政府建设年度报告（修订）", 1),
+                      encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", "all", str(source), "-o", str(out)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.4)  # imports done, writers under way
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the export finished before the interrupt arrived")
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert err.strip().endswith("export: interrupted; earlier outputs are unchanged")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
