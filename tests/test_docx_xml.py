@@ -515,8 +515,8 @@ def test_zip_entries_carry_the_document_date(full, full_read):
     document, _ = full_read
     stamp = document_datetime(document)
     names = full.zip.namelist()
-    assert names[:5] == ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
-                         "word/document.xml"]
+    assert names[:6] == ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
+                         "docProps/custom.xml", "word/document.xml"]
     for info in full.zip.infolist():
         assert info.date_time == (stamp.year, stamp.month, stamp.day, 0, 0, 0)
 
@@ -596,3 +596,27 @@ def test_attachment_name_with_punctuation_is_warned(full_read):
     warnings = write(replace(document, meta=meta), profile, io.BytesIO())
     assert [w.pos for w in warnings if "[F1]" in w.message] == [document.meta.position_of("attachments")]
     assert not [w for w in write(document, profile, io.BytesIO()) if "[F1]" in w.message]
+
+
+def test_unprinted_report_data_travels_as_custom_properties(tmp_path):
+    """Region, its code, the period and 发文字号 are printed nowhere, so `exporter import` would lose
+    them; Word shows them under File › Properties › Custom."""
+    import zipfile
+
+    from lxml import etree
+
+    from exporter.reader import read_source
+    from exporter.writers import get_writer
+
+    read = read_source(Path(__file__).parent / "fixtures" / "full-furniture.md")
+    target = tmp_path / "f.docx"
+    with open(target, "wb") as out:
+        get_writer("docx")(read.document, read.profile, out)
+    with zipfile.ZipFile(target) as package:
+        custom = etree.fromstring(package.read("docProps/custom.xml"))
+        types = package.read("[Content_Types].xml").decode()
+        rels = package.read("_rels/.rels").decode()
+    values = {p.get("name"): "".join(p.itertext()) for p in custom}
+    assert values == {"地区": "某某省某某市某某县", "地区代码": "999901", "统计时期": "2024", "发文字号": "某政报〔2025〕3号"}
+    assert [p.get("pid") for p in custom] == ["2", "3", "4", "5"]
+    assert 'PartName="/docProps/custom.xml"' in types and "relationships/custom-properties" in rels

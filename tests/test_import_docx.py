@@ -134,10 +134,11 @@ needs_word_writer = pytest.mark.skipif("docx" not in available_formats(), reason
 
 def comparable(document):
     """What a .docx can carry: printed furniture, blocks as printed, and each figure's id and value.
-    Indicator names and notes, declared checks, region and 发文字号 (not printed yet) are not in it."""
+    Indicator names and notes and declared checks are not in it; region, its code, the period and 发文字号
+    travel as custom document properties."""
     meta = document.meta
     furniture = (meta.title_text, meta.issuer, meta.date, meta.recipients, meta.note, meta.attachments, meta.cc,
-                 meta.printed_by, meta.printed_on)
+                 meta.printed_by, meta.printed_on, meta.region, meta.region_code, meta.period, meta.doc_number)
     blocks = []
     for block in document.blocks:
         if isinstance(block, Heading):

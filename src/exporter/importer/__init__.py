@@ -84,7 +84,7 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
         read = read_docx(path)
         result = _import_lines(path.name, "docx", read.encoding, read.line_ending, read.input_lines,
-                               read.physical, read.hints, options)
+                               read.physical, read.hints, options, read.properties)
         result.warnings.extend(read.warnings)
         return result
     from .text import decode
@@ -103,7 +103,7 @@ def import_text(text: str, name: str = "input.txt", options: ImportOptions | Non
 
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
                   physical_input: list[tuple[int, str]], hints: dict | None,
-                  options: ImportOptions) -> ImportResult:
+                  options: ImportOptions, properties: dict[str, str] | None = None) -> ImportResult:
     counts = Counts()
     removed: list[Removed] = []
     physical = _clean_physical(physical_input, counts, removed, options)
@@ -125,6 +125,9 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
     counts.add("boilerplate", sum(1 for r in removed if r.reason == DUPLICATE_TITLE))
     lines = take_end_block(lines, front, removed)
     drop_invisible_only(front, INVISIBLE)
+    for key, value in (properties or {}).items():
+        if getattr(front, key) is None:
+            setattr(front, key, value)
     warnings = []
     if options.title:
         front.title = [options.title]

@@ -35,6 +35,7 @@ class DocxRead:
     physical: list[tuple[int, str]]
     hints: dict[int, ParagraphHint]
     warnings: list[str] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)  # front-matter key → value
     encoding: str = "Office Open XML"
     line_ending: str = "paragraphs"
 
@@ -67,7 +68,31 @@ def read_docx(path: Path) -> DocxRead:
         label = numbering.label(element, styles.numbering(style_id))
         physical.append((number, label + text))
         hints[number] = hint
-    return DocxRead(physical, hints, _unread(document.element.body))
+    return DocxRead(physical, hints, _unread(document.element.body), _custom_properties(path))
+
+
+# Custom document properties the Word writer records (File › Properties › Custom), by the
+# front-matter key they restore; a report's region and period are not printed anywhere else.
+CUSTOM_PROPERTY_KEYS = {"地区": "region", "地区代码": "region_code", "统计时期": "period", "发文字号": "doc_number"}
+
+
+def _custom_properties(path: Path) -> dict[str, str]:
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            data = package.read("docProps/custom.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    found = {}
+    for prop in etree.fromstring(data):
+        key = CUSTOM_PROPERTY_KEYS.get(prop.get("name", ""))
+        value = "".join(prop.itertext()).strip()
+        if key and value:
+            found[key] = value
+    return found
 
 
 def _unread(body) -> list[str]:

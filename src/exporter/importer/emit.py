@@ -94,6 +94,10 @@ def front_matter(front: FrontMatter, header: list[str], removed: list[Removed]) 
         lines.append(f"printed_by: {yaml_scalar(front.printed_by)}")
     if front.printed_on:
         lines.append(f"printed_on: {front.printed_on.isoformat()}")
+    for key in ("region", "region_code", "period"):
+        value = getattr(front, key)
+        if value:
+            lines.append(f'{key}: "{value}"' if key == "region_code" else f"{key}: {yaml_scalar(value)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 

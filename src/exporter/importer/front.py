@@ -51,6 +51,9 @@ class FrontMatter:
     cc: list[str] = field(default_factory=list)
     printed_by: str | None = None
     printed_on: dt.date | None = None
+    region: str | None = None
+    region_code: str | None = None
+    period: str | None = None
     title_is_placeholder: bool = False
     title_as_lines: bool = False    # a .docx title set as several Title paragraphs: keep its lines
 

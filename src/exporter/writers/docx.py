@@ -63,6 +63,7 @@ class _WordWriter:
         stamp = document_datetime(self.document)
         package.set_core_properties(word, self.document.meta, self.profile, stamp)
         package.replace_app_properties(word, self.document.meta)
+        package.add_custom_properties(word, self.document.meta)
         buffer = io.BytesIO()
         word.save(buffer)
         package.write_reproducible_zip(buffer.getvalue(), stamp, out)

@@ -16,6 +16,8 @@ from typing import BinaryIO, Iterable
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -29,7 +31,7 @@ _UNWANTED_DOCUMENT_RELS = {
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
 }
 _UNWANTED_PACKAGE_RELS = {RT.THUMBNAIL, RT.CUSTOM_PROPERTIES}
-_FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
+_FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml",
                   "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml")
 _APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _CJK = re.compile(r"[\u2e80-\uffff]")
@@ -83,6 +85,35 @@ def app_properties_xml(meta: Metadata) -> bytes:
                        ("LinksUpToDate", "false"), ("SharedDoc", "false"), ("HyperlinksChanged", "false")):
         etree.SubElement(root, f"{{{_APP_NS}}}{tag}").text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id Word uses for user properties
+# The report's data that no GB/T 9704 element prints, kept as custom document properties so
+# `exporter import` can restore them from last year's .docx.
+CUSTOM_PROPERTIES = (("地区", "region"), ("地区代码", "region_code"), ("统计时期", "period"), ("发文字号", "doc_number"))
+
+
+def custom_properties_xml(meta: Metadata) -> bytes | None:
+    values = [(name, getattr(meta, key)) for name, key in CUSTOM_PROPERTIES if getattr(meta, key)]
+    if not values:
+        return None
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (name, value) in enumerate(values, start=2):  # pid 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_CUSTOM_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = str(value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_custom_properties(document: WordDocument, meta: Metadata) -> None:
+    blob = custom_properties_xml(meta)
+    if blob is None:
+        return
+    package = document.part.package
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def replace_app_properties(document: WordDocument, meta: Metadata) -> None:
