@@ -30,4 +30,7 @@ if ! fc-list | grep -q FandolFang; then
   $SUDO install -Dm644 "$d"/usr/share/doc/texlive-doc/fonts/fandol/* -t /usr/local/share/fonts/fandol || true
   rm -rf "$d"
 fi
+# Without the Windows fonts, fontconfig hands every Chinese font name a sans face; map the
+# names a GB/T 9704 .docx uses to free faces of the same design (LibreOffice renders with them).
+$SUDO install -Dm644 "$(dirname "$0")/fontconfig/65-exporter-gbt9704.conf" -t /etc/fonts/conf.d
 $SUDO fc-cache -f >/dev/null

@@ -425,3 +425,27 @@ def test_headings_render_in_their_order(rendered):
     assert positions == sorted(positions)
     assert {h.level for h in r.document.headings()} == {1, 2, 3, 4}
     assert any(isinstance(b, Heading) and b.level == 4 for b in r.document.blocks)
+
+
+def test_libreoffice_renders_each_role_in_its_typeface(rendered):
+    """With the setup's fontconfig aliases, a machine without the Windows fonts renders 仿宋/黑体/
+    楷体/宋体/小标宋 in free faces of the same design, not in a sans substitute for everything."""
+    full = rendered["full"]
+    faces: dict[str, set[str]] = {}
+    for number in range(1, full.page_count + 1):
+        for line in full.lines(number):
+            text = line.text
+            for role, probe in (("title", "法治政府建设情况的报告"), ("heading1", "主要举措和成效"),
+                                ("heading2", "严格规范公正文明执法"), ("body", "某某县坚持以习近平")):
+                if probe in text:
+                    start = text.index(probe)
+                    faces.setdefault(role, set()).update(
+                        c["fontname"].split("+", 1)[-1] for c in line.chars[start:start + len(probe)])
+            if line.bottom > BOTTOM + 3 and "—" in text:
+                faces.setdefault("page_number", set()).update(
+                    c["fontname"].split("+", 1)[-1] for c in line.chars if c["text"].isdigit())
+    assert {face.split("-")[0] for face in faces["body"]} == {"FandolFang"}
+    assert {face.split("-")[0] for face in faces["heading1"]} == {"FandolHei"}
+    assert {face.split("-")[0] for face in faces["heading2"]} == {"FandolKai"}
+    assert all(face.startswith("NotoSerifCJK") and "Bold" in face for face in faces["title"])
+    assert {face.split("-")[0] for face in faces["page_number"]} == {"FandolSong"}
