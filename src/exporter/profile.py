@@ -72,6 +72,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "pdf": {
         "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,
         "attachment_number": str, "show_outline": bool, "compress": bool,
+        "max_punctuation_compression": NUMBER,
     },
     "xlsx": {
         "data_sheet": str, "font": str, "font_size_pt": NUMBER, "min_column_width": int,

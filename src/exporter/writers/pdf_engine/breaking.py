@@ -3,8 +3,10 @@
 The text is cut into clusters that must stay on one line: closing punctuation joins the
 character before it, opening punctuation the character after it, and a run of digits, Latin
 letters and their inner marks ("56.75%", "QQ", "12.4") is one cluster. Lines are filled
-greedily with whole clusters, so a cluster that does not fit is pushed to the next line
-(推出), and every line but a paragraph's last is then justified to the full measure.
+greedily with whole clusters. A cluster that does not fit is first pulled in by taking blank
+space back from the line's full-width punctuation (标点挤压, squeeze.py); only when that is not
+enough is it pushed to the next line (推出). Every line but a paragraph's last is then
+justified to the full measure.
 
 Widths follow the character grid: a character occupies its advance plus the base spacing
 (negative for 3号 text, so 28 ideographs fill 156 mm exactly). Everything here is linear in
@@ -16,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Sequence
+
+from .squeeze import Squeeze
 
 # Closing punctuation and marks that may not start a line (GB/T 15834, clreq §3.1.7).
 NO_START = frozenset(
@@ -73,7 +77,9 @@ class Line:
 
     `spacing` is added after a character that is followed by an ordinary gap; `word_spacing`
     after one inside a digit/Latin run (runs are never letter-spaced when a line is justified).
-    Characters [draw_end, end) are trailing spaces, not drawn.
+    Characters [draw_end, end) are trailing spaces, not drawn. `squeezed` lists the marks that
+    give up blank space, as (index, pt): on the right of a mark whose blank half is on the
+    right ("，"), on the left of one whose blank half is on the left ("“").
     """
 
     start: int
@@ -84,6 +90,7 @@ class Line:
     word_spacing: float
     justified: bool
     hung: bool = False
+    squeezed: tuple[tuple[int, float], ...] = ()
 
 
 # Widths are compared with this slack: the profile's cell (15.793031 pt) times 28 exceeds
@@ -91,8 +98,11 @@ class Line:
 EPSILON = 0.01
 
 
-def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> list[Line]:
-    """Lines for a paragraph whose characters have these advances (pt)."""
+def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
+                    squeezable: Sequence[float] | None = None) -> list[Line]:
+    """Lines for a paragraph whose characters have these advances (pt). `squeezable` gives,
+    per character, how many pt of blank it may give up to fit one more cluster on a line
+    (see punctuation.allowances); without it nothing is compressed."""
     n = len(chars)
     if n == 0:
         return []
@@ -111,7 +121,8 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> 
             b -= 1
         return b
 
-    bounds: list[tuple[int, int, bool]] = []   # (start, end, hung)
+    squeeze = Squeeze(chars, squeezable) if squeezable is not None and any(squeezable) else None
+    bounds: list[tuple[int, int, bool, tuple[tuple[int, float], ...]]] = []   # (start, end, hung, squeezed)
     line_start = 0
     used = 0.0
     for k in range(len(starts) - 1):
@@ -124,11 +135,21 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> 
             continue
         if measure.hang and core > a and chars[core - 1] in HANGABLE and \
                 used + need - cell[core - 1] <= room + EPSILON:
-            bounds.append((line_start, b, True))
+            bounds.append((line_start, b, True, ()))
             line_start, used = b, 0.0
             continue
+        if squeeze is not None and used > 0 and core > a:
+            # Squeeze only where pushing back would leave a loose line, and only when that
+            # takes less space away than justifying would add: a full line stays as it is.
+            shortage = used + need - room
+            slack = room - (prefix[core_end(line_start, a)] - prefix[line_start])
+            if EPSILON < slack and shortage <= slack and \
+                    shortage <= squeeze.available(line_start, core) + EPSILON:
+                bounds.append((line_start, b, False, squeeze.distribute(line_start, core, shortage)))
+                line_start, used = b, 0.0
+                continue
         if used > 0 and need <= avail(len(bounds) + 1) + EPSILON:
-            bounds.append((line_start, a, False))
+            bounds.append((line_start, a, False, ()))
             line_start, used = a, prefix[b] - prefix[a]
             continue
         # The cluster is wider than a whole line: split it by characters, starting here.
@@ -139,9 +160,10 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> 
                 used += cell[i]
                 i += 1
             else:
-                bounds.append((line_start, i, False))
+                bounds.append((line_start, i, False, ()))
                 line_start, used = i, 0.0
-    bounds.append((line_start, n, False))
+    if line_start < n or not bounds:
+        bounds.append((line_start, n, False, ()))
 
     word_gap = [0] * n  # word_gap[i] = 1 when chars[i-1], chars[i] are both in one word run
     for i in range(1, n):
@@ -152,7 +174,7 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> 
 
     lines = []
     last = len(bounds) - 1
-    for number, (s, e, hung) in enumerate(bounds):
+    for number, (s, e, hung, squeezed) in enumerate(bounds):
         indent = measure.first_indent if number == 0 else measure.rest_indent
         draw_end = core_end(s, e)
         spacing = word_spacing = base
@@ -160,20 +182,21 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure) -> 
         stretch_end = draw_end - 1 if hung else draw_end
         count = stretch_end - s
         target = measure.width - indent - measure.right_indent
-        natural_end = advance_prefix[stretch_end] - advance_prefix[s] + base * (count - 1)
+        given = sum(amount for _index, amount in squeezed)
+        natural_end = advance_prefix[stretch_end] - advance_prefix[s] - given + base * (count - 1)
         # A paragraph's last line is set with the grid spacing, unless a full last line would
         # then poke past the measure (28 ideographs are 0.2 pt wider than 156 mm at 16 pt).
         overfull = natural_end > target + EPSILON
         if (measure.justify and number != last or overfull) and count > 1:
             words = word_prefix[stretch_end] - word_prefix[s + 1]
             gaps = count - 1
-            natural = advance_prefix[stretch_end] - advance_prefix[s]
+            natural = advance_prefix[stretch_end] - advance_prefix[s] - given
             if gaps > words:
                 spacing = (target - natural - words * base) / (gaps - words)
             else:
                 spacing = word_spacing = (target - natural) / gaps
             justified = True
-        lines.append(Line(s, e, draw_end, indent, spacing, word_spacing, justified, hung))
+        lines.append(Line(s, e, draw_end, indent, spacing, word_spacing, justified, hung, squeezed))
     return lines
 
 

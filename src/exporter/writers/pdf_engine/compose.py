@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...model import Document, Heading
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .content import Furniture, furniture, heading_role
 from .geometry import Geometry
+from .punctuation import MAX_FRACTION, allowances, blank_side
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ class Typesetter:
         self.profile = profile
         self.fonts = fonts
         self.geometry = geometry
+        self.squeeze_fraction = profile.pdf.max_punctuation_compression
+        if not 0 <= self.squeeze_fraction <= MAX_FRACTION:
+            raise WriterError(f"{profile.path}: error: [pdf] max_punctuation_compression must be between 0 and "
+                              f"{MAX_FRACTION} (a cell), not {self.squeeze_fraction}")
 
     def size(self, role: str) -> float:
         return self.profile.role(role).size_pt
@@ -111,11 +117,20 @@ class Typesetter:
     def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure) -> list[PlacedLine]:
         text, fonts, sizes = self.styled(segments)
         advances = self.advances(text, fonts, sizes)
+        squeezable = self.squeezable(text, fonts, sizes, advances)
         placed = []
-        for line in break_paragraph(text, advances, measure):
-            placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start,
-                                                         line.draw_end, line.spacing, line.word_spacing))))
+        for line in break_paragraph(text, advances, measure, squeezable):
+            placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
+                                                         line.spacing, line.word_spacing, line.squeezed))))
         return placed
+
+    def squeezable(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float],
+                   advances: Sequence[float]) -> list[float]:
+        """Per character, the pt of blank it may give up (half a grid cell for a full-width mark)."""
+        units = {size: self.geometry.char_unit(size) for size in set(sizes)}
+        spacings = {size: self.geometry.base_spacing(size) for size in units}
+        return allowances(text, fonts, sizes, advances, [units[s] for s in sizes], [spacings[s] for s in sizes],
+                          self.squeeze_fraction)
 
     def single(self, text: str, role: str, x: float) -> PlacedLine:
         text_, fonts, sizes = self.styled([(text, role)])
@@ -139,22 +154,30 @@ class Typesetter:
 
 
 def _runs(text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float], advances: Sequence[float],
-          start: int, end: int, spacing: float, word_spacing: float) -> list[Run]:
+          start: int, end: int, spacing: float, word_spacing: float,
+          squeezed: Sequence[tuple[int, float]] = ()) -> list[Run]:
     """Split characters [start, end) where the font, the size or the spacing after a character
-    changes (the spacing after a line's last character does not matter)."""
+    changes (the spacing after a line's last character does not matter).
+
+    A squeezed mark keeps its ink where the full-width glyph has it: "，" (blank on the right)
+    pulls the next character in, "“" (blank on the left) is itself drawn further left."""
+    afters = [_spacing_after(text, i, end, spacing, word_spacing) for i in range(start, end)]
+    for index, amount in squeezed:
+        owner = index if blank_side(text[index]) == "right" else index - 1
+        afters[owner - start] -= amount
     runs: list[Run] = []
     i = start
     x = 0.0
     while i < end:
         font, size = fonts[i], sizes[i]
-        after = _spacing_after(text, i, end, spacing, word_spacing)
+        after = afters[i - start]
         j = i + 1
         while j < end and fonts[j] is font and sizes[j] == size:
-            if j < end - 1 and _spacing_after(text, j, end, spacing, word_spacing) != after:
+            if j < end - 1 and afters[j - start] != after:
                 break
             j += 1
         runs.append(Run(text[i:j], font, size, after, x))
-        x += sum(advances[i:j]) + after * (j - i)
+        x += sum(advances[i:j]) + sum(afters[i - start:j - start])
         i = j
     return runs
 
