@@ -41,12 +41,12 @@ def _import_one(reporter, path: Path, output: Path, options: ImportOptions, forc
     suffix = path.suffix.lower()
     if not path.is_file():
         reporter.diagnostics([Diagnostic("error", "no such file", path=str(path))])
-        return EXIT_CODES.get("usage error", 2), ""
+        return EXIT_CODES["source error"], ""
     if suffix not in SUPPORTED:
         advice = ADVICE.get(suffix, "import a .txt or .docx file")
         reporter.diagnostics([Diagnostic("error", f"cannot import '{suffix or path.name}' files: {advice}",
                                          path=str(path))])
-        return 2, ""
+        return EXIT_CODES["source error"], ""
     target = output / f"{path.stem}.md"
     if target.exists() and not force:
         reporter.diagnostics([Diagnostic(
