@@ -25,7 +25,9 @@ from . import docx_package as package
 from . import docx_styles as styles
 from .docx_furniture import Furniture, Placed
 from .docx_lines import TextMetrics, count_lines
-from .docx_ooxml import bookmark, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w
+from .docx_ooxml import (
+    bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w,
+)
 
 FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
 
@@ -184,7 +186,8 @@ class _WordWriter:
 
     def _runs(self, text: str, role: Role, char_style: str | None = None) -> list:
         def properties():
-            return rpr(w("rStyle", {"val": char_style}) if char_style else None, role_fonts(role))
+            fonts = role_fonts(role) if role.word_latin != self.body.word_latin else east_asian_font(role)
+            return rpr(w("rStyle", {"val": char_style}) if char_style else None, fonts)
 
         return text_runs(text, properties, self.punctuation_scale)
 
