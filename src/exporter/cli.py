@@ -81,15 +81,19 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
 
     With no SOURCE, every source/*.md is checked."""
     worst = 0
-    for path in _sources(sources):
-        try:
-            document, _profile, warnings = read(path, profile_name)
-            reporter.diagnostics(warnings)
-            reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
-                            f"{len(warnings)} warnings")
-        except ExportError as exc:
-            reporter.diagnostics(exc.diagnostics)
-            worst = worst or exc.exit_code
+    try:
+        for path in _sources(sources):
+            try:
+                document, _profile, warnings = read(path, profile_name)
+                reporter.diagnostics(warnings)
+                reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
+                                f"{len(warnings)} warnings")
+            except ExportError as exc:
+                reporter.diagnostics(exc.diagnostics)
+                worst = worst or exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("export: interrupted", err=True)
+        sys.exit(EXIT_CODES["interrupted"])
     sys.exit(worst)
 
 
