@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from exporter.model import CheckStatus, Heading, Paragraph, Qualifier
+from exporter.model import CheckStatus, Paragraph, Qualifier
 from exporter.reader import read_source
+from import_helpers import body_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "yaoan-2021.md"
@@ -116,19 +117,9 @@ def test_kept_ascii_marks_are_decimals_percent_and_internet_plus():
     assert all(text[m.start() - 1].isdigit() and text[m.end()].isdigit() for m in re.finditer(r"\.", text))
 
 
-def _block_texts_without_numbers(document) -> list[str]:
-    texts = []
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            texts.append(block.text)
-        else:
-            texts.append((block.lead.text if block.lead else "") + block.text)
-    return texts
-
-
 def test_printed_text_is_the_seed_with_only_the_listed_edits(document):
     expected = [TYPED_NUMBER.sub("", line) for line in _edited_seed_lines()]
-    assert _block_texts_without_numbers(document) == expected
+    assert body_lines(document) == expected
 
 
 def test_generated_heading_numbers_are_the_typed_ones_in_order(document):

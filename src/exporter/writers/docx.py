@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from ..diagnostics import Diagnostic, Diagnostics, WriterError
 from ..model import Document, FigureRef, Heading, Inline, Paragraph
 from ..profile import Profile, Role
+from ..reproducible import rewrite_zip
 from ..timestamps import document_datetime
 from . import docx_package as package
 from . import docx_styles as styles
@@ -68,7 +69,7 @@ class _WordWriter:
         package.add_custom_properties(word, self.document.meta)
         buffer = io.BytesIO()
         word.save(buffer)
-        package.write_reproducible_zip(buffer.getvalue(), stamp, out)
+        rewrite_zip(buffer.getvalue(), stamp, out, package.FIRST_ENTRIES)
         if self.diagnostics.has_errors:
             raise WriterError(self.diagnostics.errors)
         return self.diagnostics.warnings

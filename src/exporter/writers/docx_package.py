@@ -3,16 +3,14 @@
 python-docx's template brings a thumbnail, a "python-docx" author, a 2013 creation date,
 theme-font styles in stylesWithEffects.xml, custom XML and a numbering part; none of it
 belongs in an official document. Its zip entries carry the wall-clock time, so the package is
-rewritten with the document's own timestamp and a fixed entry order: same input, same bytes.
+rewritten by `exporter.reproducible` with the document's own timestamp and a fixed entry order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
-from typing import BinaryIO, Iterable
+from typing import Iterable
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -31,7 +29,7 @@ _UNWANTED_DOCUMENT_RELS = {
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
 }
 _UNWANTED_PACKAGE_RELS = {RT.THUMBNAIL, RT.CUSTOM_PROPERTIES}
-_FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml",
+FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml",
                   "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml")
 _APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _CJK = re.compile(r"[\u2e80-\uffff]")
@@ -151,27 +149,3 @@ def replace_font_table(document: WordDocument, fonts: Iterable[str]) -> None:
                               w("family", {"val": "modern" if chinese else "roman"}),
                               w("pitch", {"val": "variable"})))
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def write_reproducible_zip(package_bytes: bytes, stamp: dt.datetime, out: BinaryIO) -> None:
-    """The package's entries in a fixed order, each dated `stamp`, with fixed attributes."""
-    date_time = _zip_date_time(stamp)
-    with zipfile.ZipFile(io.BytesIO(package_bytes)) as source:
-        names = source.namelist()
-        order = [n for n in _FIRST_ENTRIES if n in names] + sorted(n for n in names if n not in _FIRST_ENTRIES)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as target:
-            for name in order:
-                info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                info.external_attr = 0
-                target.writestr(info, source.read(name), compresslevel=9)
-    out.write(buffer.getvalue())
-
-
-def _zip_date_time(stamp: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    utc = stamp.astimezone(dt.timezone.utc)
-    if utc.year < 1980:  # the zip format cannot store earlier dates
-        return (1980, 1, 1, 0, 0, 0)
-    return (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)

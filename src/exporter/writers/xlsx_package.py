@@ -1,13 +1,15 @@
 """Saving a workbook byte for byte the same every time.
 
 openpyxl's `save_workbook` stamps docProps/core.xml with the clock and its zip entries with
-the local time. Here the package is written through openpyxl's `ExcelWriter` into a zip
-whose entries all carry the document's own timestamp, and core.xml carries the same.
+the local time. Here core.xml gets the document's own timestamp, and the package written by
+openpyxl's `ExcelWriter` is rewritten by `exporter.reproducible` with that timestamp on every
+entry, in a fixed order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from typing import BinaryIO
 
@@ -17,30 +19,12 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from ..profile import Profile
+from ..reproducible import rewrite_zip
 
 GENERATOR = "exporter"
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A ZipFile whose `writestr` ignores the clock."""
-
-    def __init__(self, file: BinaryIO, when: dt.datetime):
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        # Zip timestamps cannot go below 1980.
-        self._stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=when.tzinfo)).timetuple()[:6]
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl streams each worksheet through a temporary file; its mtime is the clock.
-        with open(filename, "rb") as f:
-            self.writestr(arcname or filename, f.read())
+# The package's own index first, as Excel writes it.
+FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "docProps/custom.xml",
+                 "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml")
 
 
 def set_properties(wb: Workbook, profile: Profile, when: dt.datetime, title: str, subject: str,
@@ -64,5 +48,7 @@ def set_properties(wb: Workbook, profile: Profile, when: dt.datetime, title: str
 
 
 def save(wb: Workbook, out: BinaryIO, when: dt.datetime) -> None:
-    archive = _FixedTimeZip(out, when)
-    ExcelWriter(wb, archive).save()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    rewrite_zip(buffer.getvalue(), when, out, FIRST_ENTRIES)
