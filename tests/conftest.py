@@ -9,7 +9,6 @@ import pytest
 from exporter.reader import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 SEED_SOURCE = ROOT / "source" / "yaoan-2021.md"
 FULL_FIXTURE = ROOT / "tests" / "fixtures" / "full-furniture.md"
 

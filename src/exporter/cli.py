@@ -215,7 +215,7 @@ def xlsx(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name
 def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: str | None) -> None:
     """Read every source (all must read cleanly), then write the panel in place atomically."""
     from . import outputs
-    from .writers.xlsx_panel import write_panel
+    from .writers.xlsx.panel import write_panel
 
     documents, profile, worst = [], None, 0
     for path in paths:
@@ -301,7 +301,7 @@ def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
     from .diagnostics import FontError
     from .fonts.report import format_reports, has_problems, role_reports, shown
     from .profile import load_profile
-    from .writers.pdf_engine.content import characters_by_role
+    from .writers.pdf.content import characters_by_role
 
     paths = find_sources(sources)
     chars: dict[str, set[str]] = {}

@@ -1,0 +1,290 @@
+"""The Word writer: a GB/T 9704-2012 .docx that Word, WPS and LibreOffice lay out alike.
+
+Layout choices (spec §0.5, §2.9): exact line spacing of one grid pitch on every paragraph and
+−0.25 pt character spacing on 三号 runs give 22 lines × 28 characters in Word and LibreOffice
+alike (a character grid would give 14 characters a line in LibreOffice); widow control is off
+so every full page holds 22 lines. All formatting lives in named styles built from the
+profile (docx_styles); runs only name their fonts, so Chinese text never falls back to a theme
+font. The 版记 is pushed to the last page's bottom edge with blank lines counted from the
+grid (docx_lines), because LibreOffice ignores bottom-anchored frames.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import BinaryIO
+
+import docx
+from docx.oxml.ns import qn
+
+from ...diagnostics import Diagnostic, Diagnostics, WriterError
+from ...model import Document, FigureRef, Heading, Inline, Paragraph
+from ...profile import Profile, Role
+from ...reproducible import rewrite_zip
+from ...timestamps import document_datetime
+from . import package
+from . import styles
+from .furniture import Furniture, Placed
+from .lines import TextMetrics, count_lines
+from .ooxml import (
+    bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w,
+)
+
+FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
+
+
+def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnostic]:
+    return _WordWriter(document, profile).write(out)
+
+
+class _WordWriter:
+    def __init__(self, document: Document, profile: Profile):
+        self.document = document
+        self.profile = profile
+        self.diagnostics = Diagnostics()
+        page = profile.page
+        self.text_width = (twips_from_mm(page.width_mm) - twips_from_mm(page.margin_left_mm)
+                           - twips_from_mm(page.margin_right_mm))
+        self.pitch = profile.grid.docx_line_pitch_twips
+        self.body = profile.role("body")
+        self.furniture = Furniture(document.meta, profile, self.text_width)
+        self.condensed = self.furniture.condensed
+        self.punctuation_scale = self.furniture.punctuation_scale
+        self._bookmark_ids = 0
+
+    def write(self, out: BinaryIO) -> list[Diagnostic]:
+        self._check_grid()
+        self._check_attachment_names()
+        word = docx.Document()
+        package.drop_template_leftovers(word)
+        sig_right, date_right = self.furniture.signature_geometry()
+        self._replace_styles(word, styles.Geometry(sig_right, date_right, self.text_width))
+        self._fill_body(word)
+        self._set_up_section(word)
+        package.adjust_settings(word, self.profile)
+        package.replace_font_table(word, self._font_names())
+        stamp = document_datetime(self.document)
+        package.set_core_properties(word, self.document.meta, self.profile, stamp)
+        package.replace_app_properties(word, self.document.meta)
+        package.add_custom_properties(word, self.document.meta)
+        buffer = io.BytesIO()
+        word.save(buffer)
+        rewrite_zip(buffer.getvalue(), stamp, out, package.FIRST_ENTRIES)
+        if self.diagnostics.has_errors:
+            raise WriterError(self.diagnostics.errors)
+        return self.diagnostics.warnings
+
+    def _check_grid(self) -> None:
+        grid, page = self.profile.grid, self.profile.page
+        height = twips_from_mm(page.height_mm) - twips_from_mm(page.margin_top_mm) - twips_from_mm(page.margin_bottom_mm)
+        if grid.lines_per_page * self.pitch > height:
+            raise WriterError(f"{self.profile.path}: error: {grid.lines_per_page} lines of {self.pitch} twips "
+                              f"do not fit the {height}-twip text height")
+
+    def _check_attachment_names(self) -> None:
+        meta = self.document.meta
+        for name in meta.attachments:
+            if name and name[-1] in "。，；：、.,;:":
+                self.diagnostics.warning(
+                    f"attachment name ends with '{name[-1]}': GB/T 9704 puts no punctuation after it [F1]",
+                    meta.position_of("attachments"))
+
+    # -- styles -----------------------------------------------------------------------------
+
+    def _replace_styles(self, word, geometry: styles.Geometry) -> None:
+        root = word.styles.element
+        for child in list(root):
+            root.remove(child)
+        for element in styles.build_styles(self.profile, geometry):
+            root.append(element)
+
+    def _font_names(self) -> list[str]:
+        names: list[str] = []
+        for role_name in FONT_ROLES:
+            role = self.profile.role(role_name)
+            for name in (role.word, role.word_latin):
+                if name not in names:
+                    names.append(name)
+        return names
+
+    # -- body -------------------------------------------------------------------------------
+
+    def _fill_body(self, word) -> None:
+        body = word.element.body
+        section = body.sectPr
+        for child in list(body):
+            if child is not section:
+                body.remove(child)
+        for element in self._layout().elements:
+            section.addprevious(element)
+
+    def _layout(self) -> Placed:
+        """Every body element in order, with the grid lines they take (blank lines included)."""
+        per_page = self.profile.grid.lines_per_page
+        placed = Placed()
+        placed.extend(self._title())
+        placed.extend(self._recipients())
+        last_start, last_element = placed.lines, None
+        for block in self.document.blocks:
+            if isinstance(block, Heading):
+                heading = self._heading(block)
+                slot = placed.lines % per_page
+                if slot + heading.lines >= per_page:
+                    # keepNext/keepLines carry the heading over to the next page.
+                    placed.lines += per_page - slot
+            last_start, last_element = placed.lines, len(placed.elements)
+            placed.extend(heading if isinstance(block, Heading) else self._paragraph(block))
+        closing, move_last = self.furniture.closing(placed.lines)
+        if move_last and last_element is not None and last_start % per_page:
+            # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].
+            p_pr = placed.elements[last_element].find(qn("w:pPr"))
+            p_pr.insert(1, w("pageBreakBefore"))
+            placed.lines += per_page - last_start % per_page
+            closing, _ = self.furniture.closing(placed.lines)
+        placed.extend(closing)
+        if self.furniture.has_imprint():
+            imprint = self.furniture.imprint(self.pitch)
+            for _ in range((-(placed.lines + imprint.lines)) % per_page):
+                placed.add(paragraph(styles.NORMAL), 1)
+            placed.extend(imprint)
+        return placed
+
+    def _width_pt(self, indent_twips: int) -> float:
+        return (self.text_width - indent_twips) / 20
+
+    def _title(self) -> Placed:
+        meta = self.document.meta
+        title = self.profile.title
+        role = self.profile.role("title")
+        lines = meta.title  # already broken per GB/T 9704 D3 by the reader
+        placed = Placed()
+        width = self._width_pt(0)
+        metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
+                              run_boundary_pt=self.profile.docx.run_boundary_pt,
+                              fit_margin_pt=self.profile.docx.line_fit_margin_pt)
+        for line in lines:
+            placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
+                       count_lines(line, metrics, width, width))
+        for _ in range(title.blank_lines_after):
+            placed.add(paragraph(styles.NORMAL), 1)
+        return placed
+
+    def _recipients(self) -> Placed:
+        recipients = self.document.meta.recipients
+        placed = Placed()
+        if not recipients:
+            return placed
+        # 主送 ends with a full-width colon [D5].
+        text = recipients.strip().rstrip(":：") + "："
+        left = round(self.profile.recipients.indent_chars * styles.char_twips(self.body))
+        width = self._width_pt(left)
+        placed.add(paragraph(styles.RECIPIENTS, self._runs(text, self.body)),
+                   self._count(text, width, width))
+        return placed
+
+    def _count(self, runs: str | list[str], first_pt: float, rest_pt: float) -> int:
+        return count_lines(runs, self.condensed, first_pt, rest_pt)
+
+    def _runs(self, text: str, role: Role, char_style: str | None = None) -> list:
+        def properties():
+            fonts = role_fonts(role) if role.word_latin != self.body.word_latin else east_asian_font(role)
+            return rpr(w("rStyle", {"val": char_style}) if char_style else None, fonts)
+
+        return text_runs(text, properties, self.punctuation_scale)
+
+    def _first_line_twips(self, chars: float) -> int:
+        return round(chars * styles.char_twips(self.body))
+
+    def _heading(self, heading: Heading) -> Placed:
+        role = self.profile.role(f"heading{heading.level}")
+        children = self._runs(heading.label, role) + self._inline_runs(heading.inlines, role)
+        first = self._first_line_twips(self.profile.body.heading_first_line_indent_chars)
+        placed = Placed()
+        runs = [heading.label] + [inline.text for inline in heading.inlines]
+        placed.add(paragraph(styles.heading_style(heading.level), children),
+                   self._count(runs, self._width_pt(first), self._width_pt(0)))
+        return placed
+
+    def _paragraph(self, block: Paragraph) -> Placed:
+        children = []
+        runs: list[str] = []
+        if block.lead is not None:
+            # A run-in heading: its runs carry the heading's character style, so only they
+            # take the heading's face; the rest of the paragraph is body text [C3].
+            lead = block.lead
+            role = self.profile.role(f"heading{lead.level}")
+            char_style = styles.heading_char_style(lead.level)
+            children.extend(self._runs(lead.label, role, char_style))
+            children.extend(self._inline_runs(lead.inlines, role, char_style))
+            runs += [lead.label] + [inline.text for inline in lead.inlines]
+        children.extend(self._inline_runs(block.inlines, self.body))
+        runs += [inline.text for inline in block.inlines]
+        first = self._first_line_twips(self.profile.body.first_line_indent_chars)
+        placed = Placed()
+        placed.add(paragraph(styles.NORMAL, children), self._count(runs, self._width_pt(first), self._width_pt(0)))
+        return placed
+
+    def _inline_runs(self, inlines: tuple[Inline, ...], role: Role, char_style: str | None = None) -> list:
+        elements = []
+        for inline in inlines:
+            runs = self._runs(inline.text, role, char_style)
+            if isinstance(inline, FigureRef):
+                # The workbook links to the figure by this bookmark name.
+                self._bookmark_ids += 1
+                elements.extend(bookmark(self._bookmark_ids, inline.indicator_id, runs))
+            else:
+                elements.extend(runs)
+        return elements
+
+    # -- page -------------------------------------------------------------------------------
+
+    def _set_up_section(self, word) -> None:
+        page = self.profile.page
+        section = word.sections[0]
+        sect_pr = section._sectPr
+        pg_sz = sect_pr.find(qn("w:pgSz"))
+        pg_sz.attrib.clear()
+        pg_sz.set(qn("w:w"), str(twips_from_mm(page.width_mm)))
+        pg_sz.set(qn("w:h"), str(twips_from_mm(page.height_mm)))
+        pg_mar = sect_pr.find(qn("w:pgMar"))
+        for key, value in (("top", page.margin_top_mm), ("right", page.margin_right_mm),
+                           ("bottom", page.margin_bottom_mm), ("left", page.margin_left_mm),
+                           ("header", self.profile.docx.header_distance_mm),
+                           ("footer", self.profile.docx.footer_distance_mm)):
+            pg_mar.set(qn(f"w:{key}"), str(twips_from_mm(value)))
+        pg_mar.set(qn("w:gutter"), "0")
+        grid = sect_pr.find(qn("w:docGrid"))
+        grid.attrib.clear()
+        # A lines-only grid: a character grid renders at ~14 characters a line in LibreOffice.
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(self.pitch))
+        for name in ("rsidR", "rsidRPr", "rsidSect"):
+            sect_pr.attrib.pop(qn(f"w:{name}"), None)
+        section.footer.is_linked_to_previous = False
+        section.even_page_footer.is_linked_to_previous = False
+        pn = self.profile.page_number
+        self._fill_footer(section.footer, pn.odd_alignment, "1")
+        self._fill_footer(section.even_page_footer, pn.even_alignment, "2")
+
+    def _fill_footer(self, footer, alignment: str, cached: str) -> None:
+        """"— N —" with a PAGE field, one 4号 character in from the side it is aligned to [I1–I4]."""
+        pn = self.profile.page_number
+        role = self.profile.role("page_number")
+        inset = round(pn.indent_chars * styles.char_twips(role))
+        prefix, _, suffix = pn.format.partition("{n}")
+
+        def number_rpr():
+            return rpr(role_fonts(role), w("sz", {"val": round(role.size_pt * 2)}),
+                       w("szCs", {"val": round(role.size_pt * 2)}))
+
+        children = []
+        if prefix:
+            children.append(run(prefix, number_rpr()))
+        children.extend(page_field(number_rpr, cached))
+        if suffix:
+            children.append(run(suffix, number_rpr()))
+        ind = indent(right=inset) if alignment == "right" else indent(left=inset)
+        element = footer._element
+        for child in list(element):
+            element.remove(child)
+        element.append(paragraph(styles.FOOTER, children, [ind, w("jc", {"val": alignment})]))

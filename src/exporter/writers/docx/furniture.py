@@ -1,0 +1,236 @@
+"""The furniture after the 正文: 附件说明 [F1], 署名 and 成文日期 without seal [G1, G3], 附注 [G5]
+and the 版记 [H1–H5], with the grid lines each takes so the 版记 can be pushed to the bottom.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ...model import Metadata
+from ...profile import Profile
+from . import styles
+from .lines import TextMetrics, count_lines, rendered_width_pt
+from .ooxml import eighth_points, indent, paragraph, role_fonts, rpr, run, text_runs, twips_from_pt, w
+
+
+@dataclass
+class Placed:
+    """Body elements with the number of grid lines they take."""
+
+    elements: list = field(default_factory=list)
+    lines: int = 0
+
+    def add(self, element, lines: int) -> None:
+        self.elements.append(element)
+        self.lines += lines
+
+    def extend(self, other: "Placed") -> None:
+        self.elements.extend(other.elements)
+        self.lines += other.lines
+
+
+class Furniture:
+    """Builds the closing parts of one document from its metadata and the profile."""
+
+    def __init__(self, meta: Metadata, profile: Profile, text_width_twips: int):
+        self.meta = meta
+        self.profile = profile
+        self.text_width = text_width_twips
+        self.body = profile.role("body")
+        self.char = styles.char_twips(self.body)
+        spacing = profile.grid.docx_char_spacing_pt
+        # Condensed runs set their punctuation apart (docx_ooxml.text_runs).
+        self.punctuation_scale = profile.docx.punctuation_width_percent if spacing else None
+        self.condensed = TextMetrics(self.body.size_pt, spacing, profile.docx.autospace_em,
+                                     profile.docx.punctuation_width_percent / 100, profile.docx.run_boundary_pt,
+                                     profile.docx.line_fit_margin_pt)
+
+    # -- shared -------------------------------------------------------------------------------
+
+    def format_date(self, date: dt.date) -> str:
+        """Arabic numerals, full year, no zero padding [G3]."""
+        return self.profile.date.format.format(year=date.year, month=date.month, day=date.day)
+
+    def body_runs(self, text: str) -> list:
+        return text_runs(text, lambda: rpr(role_fonts(self.body)), self.punctuation_scale)
+
+    def blank(self, style: str = styles.NORMAL):
+        return paragraph(style)
+
+    def lines_of(self, text: str, first_twips: int, rest_twips: int, metrics: TextMetrics | None = None) -> int:
+        return count_lines(text, metrics or self.condensed, first_twips / 20, rest_twips / 20)
+
+    # -- 署名 and 成文日期 [G1] ---------------------------------------------------------------
+
+    def signature_geometry(self) -> tuple[int, int]:
+        """Right indents (twips) of 署名 and 成文日期.
+
+        The 署名 is 右空二字 and the date starts `date_shift_chars` right of the 署名's first
+        character; a date longer than the 署名 is 右空二字 instead and the 署名 moves left.
+        Lengths are the rendered advances (digits are half width, and the renderers add a gap
+        between digits and Chinese characters), so the shift holds in the rendered page.
+        """
+        sig = self.profile.signature
+        edge = round(sig.right_indent_chars * self.char)
+        if not (self.meta.issuer and self.meta.date):
+            return edge, edge
+        s = self._advance_twips(self.meta.issuer)
+        d = self._advance_twips(self.format_date(self.meta.date))
+        shift = round(sig.date_shift_chars * self.char)
+        if d > s:
+            return edge + shift + d - s, edge
+        return edge, edge - shift + s - d
+
+    def closing(self, used: int) -> tuple[Placed, bool]:
+        """附件说明, 署名, 成文日期 and 附注 after `used` grid lines of text, and whether the last
+        正文 paragraph must move to a new page.
+
+        The 署名 and the date must share a page with 正文 (or the 附件说明) [G4]. When the
+        standard blank line would push them over, it is dropped, as 7.3.5.5 allows adjusting
+        spacing; when even that fails, the last paragraph moves to the next page with them (a
+        page break, not keep-with-next, which Word and LibreOffice apply differently).
+        """
+        placed = Placed()
+        if self.meta.attachments:
+            for _ in range(self.profile.attachments.blank_lines_before):
+                placed.add(self.blank(), 1)
+            placed.extend(self.attachments())
+        move_last = False
+        signature = self._signature()
+        if signature.elements:
+            per_page = self.profile.grid.lines_per_page
+            text_end = used + placed.lines
+            wanted = self.profile.signature.blank_lines_before
+            for blanks in range(wanted, -1, -1):
+                last = text_end + blanks + signature.lines - 1
+                if (text_end - 1) // per_page == last // per_page:
+                    break
+            else:
+                blanks, move_last = wanted, True
+            for _ in range(blanks):
+                placed.add(self.blank(), 1)
+            placed.extend(signature)
+        if self.meta.note:
+            note = self.profile.note
+            text = note.open + self.meta.note.strip().strip("（）()") + note.close
+            first = self.text_width - round(note.indent_chars * self.char)
+            placed.add(paragraph(styles.NOTE, self.body_runs(text)), self.lines_of(text, first, self.text_width))
+        return placed, move_last
+
+    def _signature(self) -> Placed:
+        placed = Placed()
+        sig_right, date_right = self.signature_geometry()
+        if self.meta.issuer:
+            width = self.text_width - sig_right
+            placed.add(paragraph(styles.SIGNATURE, self.body_runs(self.meta.issuer)),
+                       self.lines_of(self.meta.issuer, width, width))
+        if self.meta.date:
+            text = self.format_date(self.meta.date)
+            width = self.text_width - date_right
+            placed.add(paragraph(styles.SIGN_DATE, self.body_runs(text)), self.lines_of(text, width, width))
+        return placed
+
+    # -- 附件说明 [F1] ------------------------------------------------------------------------
+
+    def attachments(self) -> Placed:
+        """"附件：1.name" then "2.name" under "1.", wrapped lines under the name's first character.
+
+        Indents are computed from the advances the text really has (character spacing included),
+        so the alignment holds in Word and LibreOffice with Times New Roman metrics.
+        """
+        att = self.profile.attachments
+        label = att.label
+        names = self.meta.attachments
+        advance = self._advance_twips
+        label_start = round(att.indent_chars * self.char)
+        numbered = len(names) > 1
+        placed = Placed()
+        for index, name in enumerate(names, start=1):
+            number = f"{index}." if numbered else ""
+            name_start = label_start + advance(label) + advance(number)
+            item_start = label_start + advance(label) if index > 1 else label_start
+            text = (label if index == 1 else "") + number + name
+            element = paragraph(styles.ATTACHMENTS, self.body_runs(text),
+                                [indent(left=name_start, hanging=name_start - item_start)])
+            placed.add(element, self.lines_of(text, self.text_width - item_start, self.text_width - name_start))
+        return placed
+
+    def _advance_twips(self, text: str) -> int:
+        return round(rendered_width_pt(text, self.condensed) * 20)
+
+    # -- 版记 [H1–H5] -------------------------------------------------------------------------
+
+    def has_imprint(self) -> bool:
+        return bool(self.meta.cc or self.meta.printed_by or self.meta.printed_on)
+
+    def imprint(self, pitch: int) -> Placed:
+        """A one-column table as wide as the 版心: thick rules first and last, thin between.
+
+        Rows have exact heights of whole grid lines, so the table's bottom rule lands where the
+        line count says, within a point or two of the 版心's bottom edge [H2].
+        """
+        imprint = self.profile.imprint
+        role = self.profile.role("imprint")
+        char = styles.char_twips(role)
+        inner = self.text_width - 2 * round(imprint.indent_chars * char)
+        rows: list[tuple[str, int, int]] = []  # text, hanging indent, lines
+        if self.meta.cc:
+            separator = self.profile.docx.imprint_cc_separator
+            text = imprint.cc_label + separator.join(self.meta.cc).rstrip("。") + "。"
+            hang = len(imprint.cc_label) * char
+            metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
+                                  run_boundary_pt=self.profile.docx.run_boundary_pt,
+                                  fit_margin_pt=self.profile.docx.line_fit_margin_pt)
+            rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
+        if self.meta.printed_by or self.meta.printed_on:
+            rows.append(("", 0, 1))
+        table = w("tbl", None, self._imprint_table_properties(), w("tblGrid", None, w("gridCol", {"w": self.text_width})))
+        total = 0
+        for index, (text, hang, lines) in enumerate(rows):
+            height = lines * pitch
+            if index == len(rows) - 1:
+                # Renderers draw the top rule outside the first row (LibreOffice adds its width to
+                # the table), and the trailer paragraph must still fit on the page.
+                height -= styles.TWIPS_TRAILER + twips_from_pt(imprint.outer_rule_pt)
+            if text:
+                content = paragraph(styles.IMPRINT, [run(text, rpr(role_fonts(role)))],
+                                    [indent(left=round(imprint.indent_chars * char) + hang,
+                                            right=round(imprint.indent_chars * char), hanging=hang)])
+            else:
+                content = self._printed_line(role)
+            table.append(w("tr", None,
+                           w("trPr", None, w("cantSplit"), w("trHeight", {"val": height, "hRule": "exact"})),
+                           w("tc", None, w("tcPr", None, w("tcW", {"w": self.text_width, "type": "dxa"})), content)))
+            total += lines
+        placed = Placed()
+        placed.add(table, total)
+        placed.add(paragraph(styles.TRAILER), 0)
+        return placed
+
+    def _printed_line(self, role):
+        """印发机关 左空一字 and "date印发" 右空一字 on one line, via the style's right tab [H5]."""
+        date = self.format_date(self.meta.printed_on) + self.profile.imprint.printed_suffix if self.meta.printed_on else ""
+        children = [run(self.meta.printed_by or "", rpr(role_fonts(role)))]
+        if date:
+            children.append(w("r", None, rpr(role_fonts(role)), w("tab")))
+            children.append(run(date, rpr(role_fonts(role))))
+        return paragraph(styles.IMPRINT, children)
+
+    def _imprint_table_properties(self):
+        imprint = self.profile.imprint
+        color = self.profile.colors.word_text
+        outer = {"val": "single", "sz": eighth_points(imprint.outer_rule_pt), "space": 0, "color": color}
+        inner = {"val": "single", "sz": eighth_points(imprint.inner_rule_pt), "space": 0, "color": color}
+        none = {"val": "nil"}
+        return w("tblPr", None,
+                 w("tblW", {"w": self.text_width, "type": "dxa"}),
+                 w("jc", {"val": "left"}),
+                 w("tblInd", {"w": 0, "type": "dxa"}),
+                 w("tblBorders", None, w("top", outer), w("left", none), w("bottom", outer), w("right", none),
+                   w("insideH", inner), w("insideV", none)),
+                 w("tblLayout", {"type": "fixed"}),
+                 w("tblCellMar", None, w("top", {"w": 0, "type": "dxa"}), w("left", {"w": 0, "type": "dxa"}),
+                   w("bottom", {"w": 0, "type": "dxa"}), w("right", {"w": 0, "type": "dxa"})),
+                 w("tblLook", {"val": "0000", "firstRow": 0, "lastRow": 0, "firstColumn": 0, "lastColumn": 0,
+                               "noHBand": 1, "noVBand": 1}))

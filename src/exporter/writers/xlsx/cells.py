@@ -1,0 +1,133 @@
+"""Safe cell writing for the workbook: values only, never formulas, never illegal XML.
+
+openpyxl turns any string starting with "=" into a formula and "#N/A" into an error cell,
+and writes U+FFFE or lone surrogates into a file nobody can reopen. Every string therefore
+goes through `clean_text` and `put_text`, which strip what XML 1.0 forbids (reported, since
+a quote must stay traceable to the source) and pin the cell to the string type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...diagnostics import WARNING, Diagnostic
+from ...model import Position
+from ...profile import Profile
+
+# Everything outside the XML 1.0 Char production (W3C XML 1.0 §2.2).
+_NOT_XML_CHAR = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Excel reads these as the start of a formula when a user edits the cell (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_TEXT = 32767
+
+
+@dataclass
+class Warnings:
+    """Collects the writer's located warnings."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, message: str, pos: Position | None = None) -> None:
+        self.items.append(Diagnostic(WARNING, message, pos))
+
+
+def clean_text(text: str, warnings: Warnings, where: str, pos: Position | None = None) -> str:
+    """`text` without characters XML 1.0 forbids, cut to Excel's cell limit; each change is reported."""
+    removed = _NOT_XML_CHAR.findall(text)
+    if removed:
+        codes = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in removed))
+        warnings.add(f"xlsx: removed {len(removed)} character(s) not allowed in XML ({codes}) from {where}", pos)
+        text = _NOT_XML_CHAR.sub("", text)
+    if len(text) > EXCEL_MAX_TEXT:
+        warnings.add(f"xlsx: {where} cut to {EXCEL_MAX_TEXT} characters, Excel's limit for a cell", pos)
+        text = text[:EXCEL_MAX_TEXT]
+    return text
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """What every cell of the workbook shares, read once from the profile."""
+
+    font: Font
+    header_font: Font
+    wrap: Alignment
+    top: Alignment
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> "CellStyle":
+        x = profile.xlsx
+        return cls(
+            font=Font(name=x.font, size=x.font_size_pt),
+            header_font=Font(name=x.font, size=x.font_size_pt, bold=True),
+            wrap=Alignment(wrap_text=True, vertical="top"),
+            top=Alignment(vertical="top"),
+        )
+
+
+def put_text(ws: Worksheet, row: int, column: int, text: str | None, style: CellStyle, warnings: Warnings,
+             where: str, pos: Position | None = None, wrap: bool = False, header: bool = False) -> None:
+    """A string cell that stays a string in Excel, LibreOffice and every reader; None leaves it empty."""
+    cell = ws.cell(row=row, column=column)
+    cell.font = style.header_font if header else style.font
+    cell.alignment = style.wrap if wrap else style.top
+    if text is None or text == "":
+        return
+    text = clean_text(text, warnings, where, pos)
+    cell.value = text
+    # openpyxl has just made "=…" a formula and "#N/A" an error; both must stay text.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+
+
+def put_number(ws: Worksheet, row: int, column: int, value: Decimal | None, number_format: str,
+               style: CellStyle) -> None:
+    """A numeric cell: int when integral (so 13 stays 13), float otherwise; None leaves it empty."""
+    cell = ws.cell(row=row, column=column)
+    cell.font = style.font
+    cell.alignment = style.top
+    if value is None:
+        return
+    cell.value = as_number(value)
+    cell.number_format = number_format
+
+
+def as_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def printed_decimals(value: Decimal) -> int:
+    """Decimals needed to show `value` as printed: 53.62 → 2, 200000 (from 20 万) → 0."""
+    if value == value.to_integral_value():
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def number_format(profile: Profile, decimals: int) -> str:
+    x = profile.xlsx
+    return x.integer_format if decimals == 0 else x.decimal_format.replace("{zeros}", "0" * decimals)
+
+
+def display_width(text: str, profile: Profile) -> int:
+    """Width in digit units: East Asian Wide and Fullwidth characters count as `wide_char_units`."""
+    wide = profile.xlsx.wide_char_units
+    return sum(wide if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_columns(ws: Worksheet, texts: dict[int, list[str]], profile: Profile) -> None:
+    """Set each column's width from its longest line, between the profile's floor and cap."""
+    x = profile.xlsx
+    for column, values in sorted(texts.items()):
+        # Only the first max_column_width characters can matter: each counts at least 1.
+        longest = max((display_width(line[: x.max_column_width], profile)
+                       for v in values for line in v.split("\n")), default=0)
+        width = min(max(longest + x.width_padding, x.min_column_width), x.max_column_width)
+        ws.column_dimensions[get_column_letter(column)].width = width

@@ -1,0 +1,81 @@
+"""`exporter all` as a pipeline: reproducible bytes, progress only on a terminal, -q/-v."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from support.paths import ROOT
+SEED = ROOT / "source" / "yaoan-2021.md"
+FULL = ROOT / "tests" / "fixtures" / "full-furniture.md"
+
+
+def export(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "exporter", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def test_two_runs_give_identical_bytes(tmp_path):
+    for run in ("first", "second"):
+        proc = export("all", str(SEED), str(FULL), "-o", run, cwd=tmp_path, env={"PYTHONHASHSEED": str(len(run))})
+        assert proc.returncode == 0, proc.stderr
+    first = sorted((tmp_path / "first").iterdir())
+    assert [p.name for p in first] == sorted(f"{s}.{e}" for s in ("yaoan-2021", "full-furniture")
+                                             for e in ("docx", "pdf", "xlsx"))
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "second" / path.name).read_bytes(), path.name
+
+
+def test_source_date_epoch_sets_the_stamped_date(tmp_path):
+    proc = export("all", str(FULL), "-o", "a", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert proc.returncode == 0, proc.stderr
+    proc = export("all", str(FULL), "-o", "b", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for ext in ("docx", "pdf", "xlsx"):
+        assert (tmp_path / "a" / f"full-furniture.{ext}").read_bytes() != (tmp_path / "b" / f"full-furniture.{ext}").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a" / "full-furniture.docx") as package:
+        core = package.read("docProps/core.xml").decode()
+    assert "2023-11-14T22:13:20Z" in core
+
+
+def _run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run with stderr on a pseudo-terminal, as a user at a shell would."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", *args], cwd=cwd, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for k in range(3):
+        shutil.copy(FULL, folder / f"r{k}.md")
+    code, screen = _run_on_a_terminal(["all", "batch", "-o", "out"], tmp_path)
+    assert code == 0
+    assert "exporting" in screen and "3/3" in screen
+    assert "3 of 3 sources exported" in screen
+    proc = export("all", "batch", "-o", "out2", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "exporting" not in proc.stderr and proc.stderr.strip() == "3 of 3 sources exported"
+    proc = export("-q", "all", "batch", "-o", "out3", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    proc = export("-v", "all", "batch", "-o", "out4", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert sorted(line for line in proc.stderr.splitlines() if line.startswith("wrote ")) == sorted(
+        f"wrote out4/r{k}.{ext}" for k in range(3) for ext in ("docx", "pdf", "xlsx"))
