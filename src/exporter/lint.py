@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 
+from .cjk import CHINESE_CLASS
 from .diagnostics import Diagnostic, WARNING
 from .figures import STATISTIC_IN_TEXT, percentage_may_exceed_100
 from .model import Document, FigureRef, Heading, Paragraph, Position, Text
 
-CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
 HALF_WIDTH = ",;:()?!"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
-_HALF_IN_CHINESE = re.compile(rf"(?<=[{CJK}])[{re.escape(HALF_WIDTH)}]|[{re.escape(HALF_WIDTH)}](?=[{CJK}])")
-_HALF_QUOTE_IN_CHINESE = re.compile(rf'(?<=[{CJK}])"|"(?=[{CJK}])')
+_HALF_IN_CHINESE = re.compile(
+    rf"(?<=[{CHINESE_CLASS}])[{re.escape(HALF_WIDTH)}]|[{re.escape(HALF_WIDTH)}](?=[{CHINESE_CLASS}])")
+_HALF_QUOTE_IN_CHINESE = re.compile(rf'(?<=[{CHINESE_CLASS}])"|"(?=[{CHINESE_CLASS}])')
 _SPACE_BEFORE_PERCENT = re.compile(r"\d(\s+)[%％]")
 # Things that look like figures but are not statistics: years, dates, times, document numbers,
 # ordinals, and time limits such as "7个工作日" or "3个月".

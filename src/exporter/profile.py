@@ -50,12 +50,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "body": {"first_line_indent_chars": NUMBER, "heading_first_line_indent_chars": NUMBER, "justify": bool},
     "numbering": {"level1": str, "level2": str, "level3": str, "level4": str},
     "recipients": {"indent_chars": NUMBER},
-    "attachments": {"blank_lines_before": int, "label": str, "indent_chars": NUMBER},
+    "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
     "imprint": {
         "indent_chars": NUMBER, "outer_rule_pt": NUMBER, "inner_rule_pt": NUMBER,
-        "cc_label": str, "printed_suffix": str,
+        "cc_label": str, "cc_separator": str, "cc_end": str, "printed_suffix": str,
     },
     "page_number": {
         "format": str, "distance_below_text_mm": NUMBER, "indent_chars": NUMBER,
@@ -65,13 +65,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "colors": {"text_cmyk": NUM_LIST, "red_cmyk": NUM_LIST, "word_text": str, "word_red": str},
     "docx": {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
-        "autospace_em": NUMBER, "imprint_cc_separator": str, "latin_language": str,
+        "autospace_em": NUMBER, "latin_language": str,
         "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
         "line_fit_margin_pt": NUMBER,
     },
     "pdf": {
-        "language": str, "hang_punctuation": bool, "imprint_cc_separator": str, "imprint_cc_end": str,
-        "attachment_number": str, "show_outline": bool, "compress": bool,
+        "language": str, "hang_punctuation": bool, "show_outline": bool, "compress": bool,
         "max_punctuation_compression": NUMBER,
     },
     "xlsx": {

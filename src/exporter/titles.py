@@ -17,9 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 
-# GB/T 15834 / clreq: marks that may not start a line, and marks that may not end one.
-NO_LINE_START = set("!%),.:;?]}°·’\"”…‰℃、。〉》」』】〕！％），．：；？］｝～—")
-NO_LINE_END = set("([{‘“〈《「『【〔（［｛")
+from .cjk import NO_END, NO_START
 
 # Phrases kept whole; the longest match wins where they overlap.
 _WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于")
@@ -76,7 +74,7 @@ def _forbidden_breaks(title: str, protected: tuple[str, ...]) -> set[int]:
     for start, end in spans:
         forbidden.update(range(start + 1, end))
     for i in range(1, len(title)):
-        if title[i] in NO_LINE_START or title[i - 1] in NO_LINE_END or title[i - 1] == "的":
+        if title[i] in NO_START or title[i - 1] in NO_END or title[i - 1] == "的":
             forbidden.add(i)
     return forbidden
 

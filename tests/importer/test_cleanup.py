@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from support.paths import FIXTURES
-from exporter.importer.rejoin import display_width
+from exporter.cjk import display_width
 from support.importing import body_lines, imported, read_back
 
 CORPUS = FIXTURES / "corpus"

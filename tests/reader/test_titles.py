@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporter.reader import read_source
-from exporter.titles import NO_LINE_START as NO_START
+from exporter.cjk import NO_START
 from exporter.titles import break_title
 
 ISSUER = "某某县人民政府"

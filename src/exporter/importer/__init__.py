@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cleanup import INVISIBLE, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from ..cjk import INVISIBLE, display_width
+from .cleanup import remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
 from .figures import Figure, FigureTagger, Segment
 from .front import (
     DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
 )
 from .furniture import boilerplate_reason, licence_footer_start, page_furniture
 from .lines import Counts, Removed
-from .rejoin import PhysicalLine, display_width, rejoin
+from .rejoin import PhysicalLine, rejoin
 from .structure import HeadingItem, Item, ParagraphItem, structure
 
 CLEANUPS = {

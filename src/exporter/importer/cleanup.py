@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import re
 
+from ..cjk import INVISIBLE, has_chinese, is_chinese
 from .lines import Counts
 
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 INDENT_CHARS = " \t\u3000\u2002\u2003\u2009\u00a0"
-# The lint's idea of "Chinese context": CJK, CJK punctuation, full-width forms, curly quotes.
-_CJK_CONTEXT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’\u2e80-\u2fdf\U00020000-\U0002ffff]")
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 _SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u3000\u00a0]+(?=[%％])")
@@ -26,10 +24,6 @@ _FULLWIDTH_NUMBER = re.compile(r"[０-９]+(?:[，,][０-９]{3})*(?:[．.][０-
 _FULLWIDTH_PERCENT = re.compile(r"(?<=\d)％")
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 
-
-
-def is_chinese_context(ch: str) -> bool:
-    return bool(ch) and bool(_CJK_CONTEXT.match(ch))
 
 
 def remove_invisible(text: str, counts: Counts) -> str:
@@ -88,7 +82,7 @@ _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(ran
 
 def to_full_punctuation(text: str, counts: Counts) -> str:
     """Half-width punctuation in Chinese context to full width, as GB/T 15834 (and the lint) want."""
-    if "://" in text or not _CJK_CONTEXT.search(text):
+    if "://" in text or not has_chinese(text):
         return text
     chars = list(text)
     changed = 0
@@ -121,7 +115,7 @@ def to_full_punctuation(text: str, counts: Counts) -> str:
 def _in_chinese_context(chars: list[str], i: int) -> bool:
     prev = chars[i - 1] if i else ""
     nxt = chars[i + 1] if i + 1 < len(chars) else ""
-    return is_chinese_context(prev) or is_chinese_context(nxt)
+    return is_chinese(prev) or is_chinese(nxt)
 
 
 def _paren_pairs(text: str) -> list[tuple[int, int]]:

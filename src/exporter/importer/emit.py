@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from .cleanup import INVISIBLE
+from ..cjk import INVISIBLE
 from .figures import REVIEW_NOTE, Figure, Segment
 from .front import FrontMatter
 from .lines import Removed

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .. import figures as core
-from .cleanup import INVISIBLE
+from ..cjk import INVISIBLE
 
 REVIEW_NOTE = "待核：自动识别"
 EXTRA_UNITS = (

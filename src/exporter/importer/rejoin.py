@@ -11,7 +11,6 @@ Three kinds of breaks are undone (counted as `rejoin`):
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,10 +39,6 @@ class PhysicalLine:
     level_hint: int | None = None
     title_hint: bool = False
     bookmarks: list[tuple[str, str]] = field(default_factory=list)
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def wrap_width(lines: list[PhysicalLine]) -> int | None:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleanup import INVISIBLE, tidy_spaces
+from ..cjk import INVISIBLE
+from .cleanup import tidy_spaces
 from .lines import Counts, Line
 from ..numbering import chinese_numeral
 from .markers import HEADING_KINDS, Marker, find_marker

@@ -18,13 +18,15 @@ import docx
 from docx.oxml.ns import qn
 
 from ...diagnostics import Diagnostic, Diagnostics, WriterError
+# Not imported as `furniture`: importing the submodule .furniture rebinds that name in this package.
+from ...furniture import furniture as printed_furniture, page_number_affixes
 from ...model import Document, FigureRef, Heading, Inline, Paragraph
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
 from ...timestamps import document_datetime
 from . import package
 from . import styles
-from .furniture import Furniture, Placed
+from .furniture import FurnitureLayout, Placed
 from .lines import TextMetrics, count_lines
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w,
@@ -47,7 +49,8 @@ class _WordWriter:
                            - twips_from_mm(page.margin_right_mm))
         self.pitch = profile.grid.docx_line_pitch_twips
         self.body = profile.role("body")
-        self.furniture = Furniture(document.meta, profile, self.text_width)
+        self.printed = printed_furniture(document.meta, profile)
+        self.furniture = FurnitureLayout(self.printed, profile, self.text_width)
         self.condensed = self.furniture.condensed
         self.punctuation_scale = self.furniture.punctuation_scale
         self._bookmark_ids = 0
@@ -153,16 +156,14 @@ class _WordWriter:
         return (self.text_width - indent_twips) / 20
 
     def _title(self) -> Placed:
-        meta = self.document.meta
         title = self.profile.title
         role = self.profile.role("title")
-        lines = meta.title  # already broken per GB/T 9704 D3 by the reader
         placed = Placed()
         width = self._width_pt(0)
         metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
                               run_boundary_pt=self.profile.docx.run_boundary_pt,
                               fit_margin_pt=self.profile.docx.line_fit_margin_pt)
-        for line in lines:
+        for line in self.printed.title_lines:
             placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
                        count_lines(line, metrics, width, width))
         for _ in range(title.blank_lines_after):
@@ -170,12 +171,10 @@ class _WordWriter:
         return placed
 
     def _recipients(self) -> Placed:
-        recipients = self.document.meta.recipients
+        text = self.printed.recipients
         placed = Placed()
-        if not recipients:
+        if not text:
             return placed
-        # 主送 ends with a full-width colon [D5].
-        text = recipients.strip().rstrip(":：") + "："
         left = round(self.profile.recipients.indent_chars * styles.char_twips(self.body))
         width = self._width_pt(left)
         placed.add(paragraph(styles.RECIPIENTS, self._runs(text, self.body)),
@@ -271,7 +270,7 @@ class _WordWriter:
         pn = self.profile.page_number
         role = self.profile.role("page_number")
         inset = round(pn.indent_chars * styles.char_twips(role))
-        prefix, _, suffix = pn.format.partition("{n}")
+        prefix, suffix = page_number_affixes(self.profile)
 
         def number_rpr():
             return rpr(role_fonts(role), w("sz", {"val": round(role.size_pt * 2)}),

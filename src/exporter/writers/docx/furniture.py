@@ -1,13 +1,14 @@
 """The furniture after the 正文: 附件说明 [F1], 署名 and 成文日期 without seal [G1, G3], 附注 [G5]
 and the 版记 [H1–H5], with the grid lines each takes so the 版记 can be pushed to the bottom.
+
+What they say is decided in exporter.furniture, for the PDF as well; this module only places it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from ...model import Metadata
+from ...furniture import Furniture
 from ...profile import Profile
 from . import styles
 from .lines import TextMetrics, count_lines, rendered_width_pt
@@ -30,11 +31,11 @@ class Placed:
         self.lines += other.lines
 
 
-class Furniture:
-    """Builds the closing parts of one document from its metadata and the profile."""
+class FurnitureLayout:
+    """Builds the closing parts of one document from its printed furniture and the profile."""
 
-    def __init__(self, meta: Metadata, profile: Profile, text_width_twips: int):
-        self.meta = meta
+    def __init__(self, printed: Furniture, profile: Profile, text_width_twips: int):
+        self.printed = printed
         self.profile = profile
         self.text_width = text_width_twips
         self.body = profile.role("body")
@@ -47,10 +48,6 @@ class Furniture:
                                      profile.docx.line_fit_margin_pt)
 
     # -- shared -------------------------------------------------------------------------------
-
-    def format_date(self, date: dt.date) -> str:
-        """Arabic numerals, full year, no zero padding [G3]."""
-        return self.profile.date.format.format(year=date.year, month=date.month, day=date.day)
 
     def body_runs(self, text: str) -> list:
         return text_runs(text, lambda: rpr(role_fonts(self.body)), self.punctuation_scale)
@@ -73,10 +70,10 @@ class Furniture:
         """
         sig = self.profile.signature
         edge = round(sig.right_indent_chars * self.char)
-        if not (self.meta.issuer and self.meta.date):
+        if not (self.printed.issuer and self.printed.date):
             return edge, edge
-        s = self._advance_twips(self.meta.issuer)
-        d = self._advance_twips(self.format_date(self.meta.date))
+        s = self._advance_twips(self.printed.issuer)
+        d = self._advance_twips(self.printed.date)
         shift = round(sig.date_shift_chars * self.char)
         if d > s:
             return edge + shift + d - s, edge
@@ -92,7 +89,7 @@ class Furniture:
         page break, not keep-with-next, which Word and LibreOffice apply differently).
         """
         placed = Placed()
-        if self.meta.attachments:
+        if self.printed.attachments:
             for _ in range(self.profile.attachments.blank_lines_before):
                 placed.add(self.blank(), 1)
             placed.extend(self.attachments())
@@ -111,22 +108,21 @@ class Furniture:
             for _ in range(blanks):
                 placed.add(self.blank(), 1)
             placed.extend(signature)
-        if self.meta.note:
-            note = self.profile.note
-            text = note.open + self.meta.note.strip().strip("（）()") + note.close
-            first = self.text_width - round(note.indent_chars * self.char)
+        if self.printed.note:
+            text = self.printed.note
+            first = self.text_width - round(self.profile.note.indent_chars * self.char)
             placed.add(paragraph(styles.NOTE, self.body_runs(text)), self.lines_of(text, first, self.text_width))
         return placed, move_last
 
     def _signature(self) -> Placed:
         placed = Placed()
         sig_right, date_right = self.signature_geometry()
-        if self.meta.issuer:
+        if self.printed.issuer:
             width = self.text_width - sig_right
-            placed.add(paragraph(styles.SIGNATURE, self.body_runs(self.meta.issuer)),
-                       self.lines_of(self.meta.issuer, width, width))
-        if self.meta.date:
-            text = self.format_date(self.meta.date)
+            placed.add(paragraph(styles.SIGNATURE, self.body_runs(self.printed.issuer)),
+                       self.lines_of(self.printed.issuer, width, width))
+        if self.printed.date:
+            text = self.printed.date
             width = self.text_width - date_right
             placed.add(paragraph(styles.SIGN_DATE, self.body_runs(text)), self.lines_of(text, width, width))
         return placed
@@ -139,18 +135,13 @@ class Furniture:
         Indents are computed from the advances the text really has (character spacing included),
         so the alignment holds in Word and LibreOffice with Times New Roman metrics.
         """
-        att = self.profile.attachments
-        label = att.label
-        names = self.meta.attachments
+        label = self.printed.attachment_label
         advance = self._advance_twips
-        label_start = round(att.indent_chars * self.char)
-        numbered = len(names) > 1
+        label_start = round(self.profile.attachments.indent_chars * self.char)
         placed = Placed()
-        for index, name in enumerate(names, start=1):
-            number = f"{index}." if numbered else ""
+        for index, ((number, _), text) in enumerate(zip(self.printed.attachments, self.printed.attachment_texts)):
             name_start = label_start + advance(label) + advance(number)
-            item_start = label_start + advance(label) if index > 1 else label_start
-            text = (label if index == 1 else "") + number + name
+            item_start = label_start + advance(label) if index > 0 else label_start
             element = paragraph(styles.ATTACHMENTS, self.body_runs(text),
                                 [indent(left=name_start, hanging=name_start - item_start)])
             placed.add(element, self.lines_of(text, self.text_width - item_start, self.text_width - name_start))
@@ -162,7 +153,7 @@ class Furniture:
     # -- 版记 [H1–H5] -------------------------------------------------------------------------
 
     def has_imprint(self) -> bool:
-        return bool(self.meta.cc or self.meta.printed_by or self.meta.printed_on)
+        return self.printed.has_imprint
 
     def imprint(self, pitch: int) -> Placed:
         """A one-column table as wide as the 版心: thick rules first and last, thin between.
@@ -175,15 +166,14 @@ class Furniture:
         char = styles.char_twips(role)
         inner = self.text_width - 2 * round(imprint.indent_chars * char)
         rows: list[tuple[str, int, int]] = []  # text, hanging indent, lines
-        if self.meta.cc:
-            separator = self.profile.docx.imprint_cc_separator
-            text = imprint.cc_label + separator.join(self.meta.cc).rstrip("。") + "。"
-            hang = len(imprint.cc_label) * char
+        if self.printed.cc:
+            text = self.printed.cc
+            hang = len(self.printed.cc_label) * char
             metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
                                   run_boundary_pt=self.profile.docx.run_boundary_pt,
                                   fit_margin_pt=self.profile.docx.line_fit_margin_pt)
             rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
-        if self.meta.printed_by or self.meta.printed_on:
+        if self.printed.printed_by or self.printed.printed_on:
             rows.append(("", 0, 1))
         table = w("tbl", None, self._imprint_table_properties(), w("tblGrid", None, w("gridCol", {"w": self.text_width})))
         total = 0
@@ -210,8 +200,8 @@ class Furniture:
 
     def _printed_line(self, role):
         """印发机关 左空一字 and "date印发" 右空一字 on one line, via the style's right tab [H5]."""
-        date = self.format_date(self.meta.printed_on) + self.profile.imprint.printed_suffix if self.meta.printed_on else ""
-        children = [run(self.meta.printed_by or "", rpr(role_fonts(role)))]
+        date = self.printed.printed_on or ""
+        children = [run(self.printed.printed_by or "", rpr(role_fonts(role)))]
         if date:
             children.append(w("r", None, rpr(role_fonts(role)), w("tab")))
             children.append(run(date, rpr(role_fonts(role))))

@@ -20,6 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+# Kinsoku, hanging and full width as Word and LibreOffice apply them, not as GB/T 15834 states
+# them: this module predicts those renderers (exporter.cjk says where they differ and why).
+from ...cjk import WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, word_sets_full_width
+
 # Advance widths in em of Times New Roman = Liberation Serif (metric-compatible), by character.
 _LATIN_EM: dict[str, float] = {}
 for _chars, _em in (
@@ -32,21 +36,9 @@ for _chars, _em in (
         _LATIN_EM[_c] = _em
 _UNKNOWN_LATIN_EM = 0.5
 
-# Characters that Word and LibreOffice set with the Chinese face (full width) in Chinese text.
-_AMBIGUOUS_FULL_WIDTH = "“”‘’—…·"
-# Kinsoku sets of Word's Simplified Chinese defaults.
-NO_LINE_START = set("!%),.:;?]}¢°·’\"‖”…‰′″›℃∶、。〃〉》」』】〕〗〞！＂％＇），．：；＞？］｝～—")
-NO_LINE_END = set("$([{£¥‘“〈《「『【〔〖〝（［｛￡￥")
-HANGING = set("、。，．")
-
-
-def is_full_width(ch: str) -> bool:
-    code = ord(ch)
-    return code >= 0x2E80 or ch in _AMBIGUOUS_FULL_WIDTH
-
 
 def advance_em(ch: str) -> float:
-    if is_full_width(ch):
+    if word_sets_full_width(ch):
         return 1.0
     return _LATIN_EM.get(ch, _UNKNOWN_LATIN_EM)
 
@@ -68,14 +60,14 @@ def _autospaced(before: str, after: str) -> bool:
     """Whether the renderers put their automatic gap between these two characters: a letter or
     digit next to a Chinese character (not next to punctuation) [measured in LibreOffice 7.4]."""
     for latin, other in ((before, after), (after, before)):
-        if latin.isascii() and latin.isalnum() and is_full_width(other) and unicodedata.category(other)[0] in "LN":
+        if latin.isascii() and latin.isalnum() and word_sets_full_width(other) and unicodedata.category(other)[0] in "LN":
             return True
     return False
 
 
 def is_punctuation(ch: str) -> bool:
     """Full-width punctuation (、。，：“” 《 …), which the writer sets without negative spacing."""
-    return is_full_width(ch) and unicodedata.category(ch)[0] == "P"
+    return word_sets_full_width(ch) and unicodedata.category(ch)[0] == "P"
 
 
 def punctuation_segments(text: str) -> list[tuple[str, bool]]:
@@ -162,7 +154,7 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
         if ch == " ":
             flush()
             raw.append(_Token(ch, width, is_space=True))
-        elif is_full_width(ch):
+        elif word_sets_full_width(ch):
             flush()
             raw.append(_Token(ch, width))
         else:
@@ -174,15 +166,15 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     stick_to_next = False
     for token in raw:
         first, last = token.text[0], token.text[-1]
-        if glued and not token.is_space and (stick_to_next or first in NO_LINE_START):
+        if glued and not token.is_space and (stick_to_next or first in WORD_NO_LINE_START):
             previous = glued[-1]
             previous.text += token.text
             previous.width += token.width
-            previous.hang = token.width if last in HANGING else 0.0
+            previous.hang = token.width if last in WORD_HANGING else 0.0
         else:
-            token.hang = token.width if last in HANGING else 0.0
+            token.hang = token.width if last in WORD_HANGING else 0.0
             glued.append(token)
-        stick_to_next = not token.is_space and last in NO_LINE_END
+        stick_to_next = not token.is_space and last in WORD_NO_LINE_END
     return glued
 
 

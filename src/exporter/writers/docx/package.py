@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ... import __version__
+from ...cjk import has_chinese
 from ...model import Metadata
 from ...profile import Profile
 from .ooxml import w
@@ -32,7 +33,6 @@ _UNWANTED_PACKAGE_RELS = {RT.THUMBNAIL, RT.CUSTOM_PROPERTIES}
 FIRST_ENTRIES = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "docProps/custom.xml",
                   "word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml")
 _APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-_CJK = re.compile(r"[\u2e80-\uffff]")
 _GB2312_CHARSET = "86"
 _ANSI_CHARSET = "00"
 
@@ -143,7 +143,7 @@ def replace_font_table(document: WordDocument, fonts: Iterable[str]) -> None:
                 root.remove(child)
             root.text = None
             for name in fonts:
-                chinese = bool(_CJK.search(name))
+                chinese = has_chinese(name)
                 root.append(w("font", {"name": name},
                               w("charset", {"val": _GB2312_CHARSET if chinese else _ANSI_CHARSET}),
                               w("family", {"val": "modern" if chinese else "roman"}),

@@ -19,21 +19,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Sequence
 
+from ...cjk import DOUBLED, HANGABLE, NO_END, NO_START, SPACES
 from .squeeze import Squeeze
 
-# Closing punctuation and marks that may not start a line (GB/T 15834, clreq §3.1.7).
-NO_START = frozenset(
-    "，。、；：？！）》」』”’…—·〉】〕］｝〗〙〛％‰℃°′″～〜・﹐﹑﹒﹔﹕﹖﹗"
-    ",.;:?!)]}%"
-    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー々〻ゝゞヽヾ"
-)
-# Opening punctuation that may not end a line.
-NO_END = frozenset("（《「『“‘〈【〔［｛〖〘〚([{￥＄£¥$")
-# Marks written doubled that may not be split (破折号 ——, 省略号 ……).
-DOUBLED = frozenset("—…⋯")
-# Punctuation allowed to hang in the margin when hanging is switched on.
-HANGABLE = frozenset("，。、；：？！,.;:?!")
-SPACES = frozenset(" \u00a0\u3000\u2002\u2003\u2009")
 _WORD_MARKS = frozenset(".,:/-_'&+@#*=^~%")
 
 

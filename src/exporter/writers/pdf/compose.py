@@ -13,10 +13,11 @@ from typing import Sequence
 
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
+from ...furniture import Furniture, furniture
 from ...model import Document, Heading
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
-from .content import Furniture, furniture, heading_role
+from .content import heading_role
 from .geometry import Geometry
 from .punctuation import MAX_FRACTION, allowances, blank_side
 
@@ -189,7 +190,7 @@ def _spacing_after(text: str, i: int, end: int, spacing: float, word_spacing: fl
 
 
 def compose(document: Document, profile: Profile, fonts: FontSet, geometry: Geometry) -> Composition:
-    composer = _Composer(Typesetter(profile, fonts, geometry), furniture(document, profile))
+    composer = _Composer(Typesetter(profile, fonts, geometry), furniture(document.meta, profile))
     composer.title()
     composer.recipients()
     for block in document.blocks:
@@ -261,12 +262,11 @@ class _Composer:
         unit = self.geometry.char_unit(self.ts.size("body"))
         left = self.profile.attachments.indent_chars * unit
         label = self.ts.cells(self.stuff.attachment_label, "body")
-        for k, (number, name) in enumerate(self.stuff.attachments):
+        for k, ((number, _), text) in enumerate(zip(self.stuff.attachments, self.stuff.attachment_texts)):
             first = left if k == 0 else left + label
-            prefix = (self.stuff.attachment_label if k == 0 else "") + number
             rest = left + label + self.ts.cells(number, "body")
             measure = self.ts.measure("body", first=first, rest=rest)
-            self.text_rows(self.ts.paragraph([(prefix + name, "body")], measure), "body", "text")
+            self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text")
 
     def signature(self) -> None:
         """署名 右空二字 one blank line below the text, 成文日期 on the next line starting two
@@ -311,7 +311,7 @@ class _Composer:
         the last line; thick rules first and last, thin ones between [H1–H5]."""
         stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
         role = "imprint"
-        if not (stuff.cc or stuff.printed_by or stuff.printed_on):
+        if not stuff.has_imprint:
             return None
         size = ts.size(role)
         font = ts.fonts.primary[role]
@@ -319,7 +319,7 @@ class _Composer:
         outer, inner = profile.imprint.outer_rule_pt, profile.imprint.inner_rule_pt
         rows: list[ImprintRow] = []
         if stuff.cc:
-            label = ts.cells(profile.imprint.cc_label, role)
+            label = ts.cells(stuff.cc_label, role)
             measure = ts.measure(role, first=side, rest=side + label, right=side)
             for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
                 rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))

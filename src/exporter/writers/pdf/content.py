@@ -1,80 +1,20 @@
-"""What the PDF prints besides the body, as strings, and which font role prints each string.
+"""Which font role prints each character of the PDF, and where the source first uses one.
 
-Both the layout and `exporter fonts` use this, so the characters the fonts are prepared for
-are exactly the characters drawn.
+The characters come from the same body and printed furniture (exporter.furniture) the layout
+draws, so the characters `exporter fonts` and the font loader prepare are exactly those drawn.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
+from ...furniture import furniture, page_number_text
 from ...model import Document, Heading, Paragraph, Position
 from ...profile import Profile
 
 DIGITS = "0123456789"
 
 
-@dataclass(frozen=True)
-class Furniture:
-    title_lines: tuple[str, ...]
-    recipients: str | None
-    attachments: tuple[tuple[str, str], ...]   # (number as printed or "", name)
-    attachment_label: str
-    issuer: str | None
-    date: str | None
-    note: str | None
-    cc: str | None
-    printed_by: str | None
-    printed_on: str | None
-
-
-def format_date(profile: Profile, date: dt.date) -> str:
-    return profile.date.format.format(year=date.year, month=date.month, day=date.day)
-
-
-def title_lines(document: Document, profile: Profile) -> tuple[str, ...]:
-    """The title as the reader broke it (GB/T 9704 D3), so the PDF and the .docx agree."""
-    return tuple(line for line in document.meta.title if line)
-
-
-def furniture(document: Document, profile: Profile) -> Furniture:
-    meta = document.meta
-    attachments: tuple[tuple[str, str], ...] = ()
-    if len(meta.attachments) == 1:
-        attachments = (("", meta.attachments[0]),)
-    elif meta.attachments:
-        attachments = tuple((profile.pdf.attachment_number.format(n=i), name)
-                            for i, name in enumerate(meta.attachments, start=1))
-    cc = None
-    if meta.cc:
-        cc = profile.imprint.cc_label + profile.pdf.imprint_cc_separator.join(meta.cc) + profile.pdf.imprint_cc_end
-    printed_on = None
-    if meta.printed_on is not None:
-        printed_on = format_date(profile, meta.printed_on) + profile.imprint.printed_suffix
-    note = None
-    if meta.note:
-        note = profile.note.open + meta.note + profile.note.close
-    return Furniture(
-        title_lines=title_lines(document, profile),
-        recipients=meta.recipients or None,
-        attachments=attachments,
-        attachment_label=profile.attachments.label,
-        issuer=meta.issuer or None,
-        date=format_date(profile, meta.date) if meta.date is not None else None,
-        note=note,
-        cc=cc,
-        printed_by=meta.printed_by or None,
-        printed_on=printed_on,
-    )
-
-
 def heading_role(heading: Heading) -> str:
     return f"heading{heading.level}"
-
-
-def page_number_text(profile: Profile, number: int) -> str:
-    return profile.page_number.format.replace("{n}", str(number))
 
 
 def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
@@ -85,12 +25,10 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
         if text:
             parts.setdefault(role, []).append(text)
 
-    f = furniture(document, profile)
+    f = furniture(document.meta, profile)
     add("title", "".join(f.title_lines))
-    for text in (f.recipients, f.issuer, f.date, f.note):
+    for text in (f.recipients, f.issuer, f.date, f.note, *f.attachment_texts):
         add("body", text)
-    for number, name in f.attachments:
-        add("body", f.attachment_label + number + name)
     for block in document.blocks:
         if isinstance(block, Heading):
             add(heading_role(block), block.printed)

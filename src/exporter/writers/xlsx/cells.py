@@ -9,7 +9,6 @@ a quote must stay traceable to the source) and pin the cell to the string type.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...cjk import display_width
 from ...diagnostics import WARNING, Diagnostic
 from ...model import Position
 from ...profile import Profile
@@ -116,18 +116,13 @@ def number_format(profile: Profile, decimals: int) -> str:
     return x.integer_format if decimals == 0 else x.decimal_format.replace("{zeros}", "0" * decimals)
 
 
-def display_width(text: str, profile: Profile) -> int:
-    """Width in digit units: East Asian Wide and Fullwidth characters count as `wide_char_units`."""
-    wide = profile.xlsx.wide_char_units
-    return sum(wide if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def fit_columns(ws: Worksheet, texts: dict[int, list[str]], profile: Profile) -> None:
     """Set each column's width from its longest line, between the profile's floor and cap."""
     x = profile.xlsx
     for column, values in sorted(texts.items()):
         # Only the first max_column_width characters can matter: each counts at least 1.
-        longest = max((display_width(line[: x.max_column_width], profile)
+        # Width in digit units: East Asian Wide and Fullwidth characters count `wide_char_units`.
+        longest = max((display_width(line[: x.max_column_width], x.wide_char_units)
                        for v in values for line in v.split("\n")), default=0)
         width = min(max(longest + x.width_padding, x.min_column_width), x.max_column_width)
         ws.column_dimensions[get_column_letter(column)].width = width

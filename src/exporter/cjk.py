@@ -1,0 +1,108 @@
+"""Character classes of Chinese text: line-breaking rules, CJK ranges, invisible characters, width.
+
+Every module that asks "may a line start with this?", "is this Chinese?", "is this invisible?"
+or "how wide is this in a monospaced column?" asks here, so the reader, the importer, lint,
+the title breaker and the writers cannot drift apart. The line-breaking sets follow
+GB/T 15834-2011 《标点符号用法》 and W3C "Requirements for Chinese Text Layout" (clreq,
+§3.1.7 行首行尾禁则). Where a renderer follows its own table instead (Word, LibreOffice), the
+writer that predicts that renderer uses a named variant defined here, with the reason beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# -- line breaking (禁则) ------------------------------------------------------------------
+
+# May not start a line: the points 。，、；：？！ and ．, the second half of quotes, brackets and
+# 书名号, the 间隔号 · (GB/T 15834-2011 §5.1 横排文稿; clreq §3.1.7), the 省略号 and 破折号, the
+# 连接号 "～", the signs that belong to the number before them (％ ‰ ℃ ° ′ ″), their half-width
+# and small-form (﹐﹑…) twins, and the kana and iteration marks clreq also keeps off a line start.
+NO_START = frozenset(
+    "，。、；：？！）》」』”’…—·〉】〕］｝〗〙〛％‰℃°′″～〜・﹐﹑﹒﹔﹕﹖﹗．"
+    ",.;:?!)]}%"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー々〻ゝゞヽヾ"
+)
+# May not end a line: the first half of quotes, brackets and 书名号 (GB/T 15834-2011 §5.1),
+# and currency signs, which belong to the number after them (clreq §3.1.7).
+NO_END = frozenset("（《「『“‘〈【〔［｛〖〘〚([{￥＄£¥$")
+# Written doubled and never split across lines: 破折号 "——" and 省略号 "……" (GB/T 15834-2011 §5.1).
+DOUBLED = frozenset("—…⋯")
+# Points that may hang past the right edge of the 版心 when hanging punctuation is on (clreq §3.1.7).
+HANGABLE = frozenset("，。、；：？！,.;:?!")
+# Blanks a line may end in without printing them.
+SPACES = frozenset(" \u00a0\u3000\u2002\u2003\u2009")
+
+# The .docx writer predicts where Word and LibreOffice break lines, so it must use *their* tables,
+# not the standard's: Word's zh-CN defaults (ECMA-376 §17.15.1.59–60, "后置标点"/"前置标点") as far
+# as LibreOffice's zh_CN locale list agrees with them, for the characters a report uses. Against
+# NO_START, they let kana, small-form points, 〙 〛 〜 々 ・ start a line, and they keep the straight
+# quote " and ¢ ‖ › ∶ 〃 〞 ＂ ＇ ＞ off it.
+WORD_NO_LINE_START = frozenset(
+    (NO_START - frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー々〻ゝゞヽヾ〙〛〜・﹐﹑﹒﹔﹕﹖﹗"))
+    | frozenset("\"¢‖›∶〃〞＂＇＞")
+)
+# Word lets 〘, 〚 and ＄ end a line, and keeps 〝 and ￡ off a line end.
+WORD_NO_LINE_END = frozenset((NO_END - frozenset("〘〚＄")) | frozenset("〝￡"))
+# Word and LibreOffice let only these overflow the right edge (their default "punctuation overflow").
+WORD_HANGING = frozenset("、。，．")
+# Word and LibreOffice set these East Asian Ambiguous characters with the Chinese face, one em
+# wide, in Chinese text; everything from U+2E80 up is full width as well.
+WORD_AMBIGUOUS_FULL_WIDTH = frozenset("“”‘’—…·")
+
+
+def word_sets_full_width(char: str) -> bool:
+    """Whether Word and LibreOffice give `char` a full em in Chinese text (the .docx line model)."""
+    return ord(char) >= 0x2E80 or char in WORD_AMBIGUOUS_FULL_WIDTH
+
+
+# -- Chinese script -------------------------------------------------------------------------
+
+# Unicode blocks of Chinese writing: radicals, CJK symbols and punctuation (、。〈〉《》「」…),
+# the unified ideographs with extension A, the full-width forms (，：（）０-９…) and the
+# supplementary ideograph planes (extensions B–F and the compatibility supplement).
+CJK_RANGES: tuple[tuple[str, str], ...] = (
+    ("\u2e80", "\u2fdf"),           # CJK Radicals Supplement, Kangxi Radicals
+    ("\u3000", "\u303f"),           # CJK Symbols and Punctuation
+    ("\u3400", "\u4dbf"),           # CJK Unified Ideographs Extension A
+    ("\u4e00", "\u9fff"),           # CJK Unified Ideographs
+    ("\uff00", "\uffef"),           # Halfwidth and Fullwidth Forms
+    ("\U00020000", "\U0002ffff"),   # Supplementary Ideographic Plane
+)
+# Curly quotes are East Asian Ambiguous, but in a Chinese report they are Chinese punctuation
+# (GB/T 15834-2011 §4.8 引号), so they make their neighbours Chinese context as well.
+CHINESE_QUOTES = "“”‘’"
+# The body of a regex character class matching one character of Chinese text.
+CHINESE_CLASS = "".join(f"{low}-{high}" for low, high in CJK_RANGES) + CHINESE_QUOTES
+_CHINESE = re.compile(f"[{CHINESE_CLASS}]")
+
+
+def is_chinese(char: str) -> bool:
+    """One character of Chinese text: an ideograph, a radical, CJK or full-width punctuation."""
+    return bool(char) and bool(_CHINESE.match(char))
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CHINESE.search(text))
+
+
+# -- invisible characters -------------------------------------------------------------------
+
+# Zero-width characters: legal, unseen, and they split words for search and for the workbook.
+# ZWSP, ZWNJ, ZWJ, word joiner, and the byte-order mark (ZWNBSP) left inside a text.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# What the importer drops from last year's text: the zero-width characters and the soft hyphen,
+# which a copy from a web page or a PDF leaves behind. The reader keeps soft hyphens (a source
+# writer who typed one meant it), so it screens ZERO_WIDTH only.
+INVISIBLE = ZERO_WIDTH + "\u00ad"
+ZERO_WIDTH_PATTERN = re.compile(f"[{ZERO_WIDTH}]")
+
+
+# -- display width --------------------------------------------------------------------------
+
+def display_width(text: str, wide_units: int = 2) -> int:
+    """Width in half-width cells: East Asian Wide and Fullwidth characters count `wide_units`
+    (UAX #11), everything else one. Ambiguous characters (“” …) count one, as in a terminal or
+    an Excel column of Latin digits."""
+    return sum(wide_units if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,131 @@
+"""Every string a writer prints besides the body: the printed furniture, decided once.
+
+The title lines, 主送, 附件说明, 署名, 成文日期, 附注, 抄送, 印发 and the page number are derived
+here from the front matter and the profile, and the writers only place what they are given.
+Two writers that each built these strings drifted apart (a 附注 printed in double brackets, a
+抄送 line ending in "。。", attachment numbers ignoring the profile in one format only); with one
+record, the .docx and the PDF cannot print different furniture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import Metadata
+from .profile import Profile
+
+# Round brackets a writer may have typed around the 附注 itself; the profile's brackets go around
+# it once [G5].
+_NOTE_OPEN = "（("
+_NOTE_CLOSE = "）)"
+
+
+@dataclass(frozen=True)
+class Furniture:
+    title_lines: tuple[str, ...]
+    recipients: str | None                      # 主送, ending with a full-width colon [D5]
+    attachment_label: str                       # "附件：" [F1]
+    attachments: tuple[tuple[str, str], ...]    # (number as printed, or "" for a single one; name)
+    issuer: str | None                          # 署名 [G1]
+    date: str | None                            # 成文日期 [G3]
+    note: str | None                            # 附注, in the profile's brackets [G5]
+    cc_label: str                               # "抄送：" [H3]
+    cc: str | None                              # the whole 抄送 line, label and final full stop included
+    printed_by: str | None                      # 印发机关 [H5]
+    printed_on: str | None                      # 印发日期 with its "印发" [H5]
+
+    @property
+    def attachment_texts(self) -> tuple[str, ...]:
+        """Each 附件说明 paragraph as printed: "附件：1.name", then "2.name" (indented under "1.")."""
+        return tuple((self.attachment_label if k == 0 else "") + number + name
+                     for k, (number, name) in enumerate(self.attachments))
+
+    @property
+    def has_imprint(self) -> bool:
+        return bool(self.cc or self.printed_by or self.printed_on)
+
+
+def furniture(meta: Metadata, profile: Profile) -> Furniture:
+    return Furniture(
+        title_lines=tuple(line for line in meta.title if line),  # as the reader broke it [D3]
+        recipients=recipients_line(meta.recipients),
+        attachment_label=profile.attachments.label,
+        attachments=numbered_attachments(meta.attachments, profile),
+        issuer=meta.issuer or None,
+        date=format_date(profile, meta.date) if meta.date is not None else None,
+        note=note_text(meta.note, profile),
+        cc_label=profile.imprint.cc_label,
+        cc=cc_line(meta.cc, profile),
+        printed_by=meta.printed_by or None,
+        printed_on=(format_date(profile, meta.printed_on) + profile.imprint.printed_suffix
+                    if meta.printed_on is not None else None),
+    )
+
+
+def format_date(profile: Profile, date: dt.date) -> str:
+    """Arabic numerals, full year, no zero padding [G3]."""
+    return profile.date.format.format(year=date.year, month=date.month, day=date.day)
+
+
+def recipients_line(recipients: str | None) -> str | None:
+    """主送 ends with exactly one full-width colon, whatever the source typed [D5]."""
+    if not recipients or not recipients.strip():
+        return None
+    return recipients.strip().rstrip(":：") + "："
+
+
+def numbered_attachments(names: tuple[str, ...], profile: Profile) -> tuple[tuple[str, str], ...]:
+    """A single attachment is not numbered; several take the profile's number format [F1]."""
+    if len(names) == 1:
+        return (("", names[0]),)
+    template = profile.attachments.number
+    return tuple((template.replace("{n}", str(n)), name) for n, name in enumerate(names, start=1))
+
+
+def note_text(note: str | None, profile: Profile) -> str | None:
+    """The 附注 in the profile's brackets, once: brackets the source already put around the whole
+    note are dropped first, so "（此件公开发布）" does not print as "（（此件公开发布））" [G5]."""
+    if not note or not note.strip():
+        return None
+    inner = _unwrapped(note.strip(), _NOTE_OPEN + profile.note.open, _NOTE_CLOSE + profile.note.close)
+    return profile.note.open + inner + profile.note.close
+
+
+def _unwrapped(text: str, opening: str, closing: str) -> str:
+    """`text` without one pair of brackets that encloses all of it ("（甲）" → "甲"); a text that
+    merely starts and ends with brackets ("（一）甲（乙）") is returned as it is."""
+    if len(text) < 2 or text[0] not in opening or text[-1] not in closing:
+        return text
+    depth = 0
+    for i, char in enumerate(text):
+        if char in opening:
+            depth += 1
+        elif char in closing:
+            depth -= 1
+            if depth == 0 and i < len(text) - 1:
+                return text
+    return text[1:-1].strip() if depth == 0 else text
+
+
+def cc_line(cc: tuple[str, ...], profile: Profile) -> str | None:
+    """"抄送：甲，乙。": the agencies joined by the separator, one full stop at the end [H3]. A
+    full stop or separator the source put after an agency is dropped, so none is printed twice."""
+    if not cc:
+        return None
+    imprint = profile.imprint
+    extra = "。" + imprint.cc_end + imprint.cc_separator
+    agencies = [name.strip().rstrip(extra) for name in cc]
+    return imprint.cc_label + imprint.cc_separator.join(agencies) + imprint.cc_end
+
+
+def page_number_text(profile: Profile, number: int) -> str:
+    """The page number as printed, "— 7 —" [I1]."""
+    return profile.page_number.format.replace("{n}", str(number))
+
+
+def page_number_affixes(profile: Profile) -> tuple[str, str]:
+    """What is printed before and after the number, for a writer that lets the reader's
+    application fill in the number (a PAGE field)."""
+    before, _, after = profile.page_number.format.partition("{n}")
+    return before, after
