@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, assert_never
 
-from .model import Document, FigureRef, Heading, Paragraph, Position, Text
+from .model import Document, FigureRef, Heading, Inline, Paragraph, Position, Text
 
 
 def _plain(value: Any) -> Any:
@@ -27,27 +27,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _inline(node: Text | FigureRef) -> Any:
-    if isinstance(node, FigureRef):
-        return {"figure": node.indicator_id, "text": node.text, "at": _plain(node.pos)}
-    return {"text": node.text, "at": _plain(node.pos)}
+def _inline(node: Inline) -> dict[str, Any]:
+    match node:
+        case FigureRef():
+            return {"figure": node.indicator_id, "text": node.text, "at": _plain(node.pos)}
+        case Text():
+            return {"text": node.text, "at": _plain(node.pos)}
+        case _:
+            assert_never(node)
 
 
-def _heading(h: Heading) -> dict:
+def _heading(h: Heading) -> dict[str, Any]:
     return {"heading": h.level, "label": h.label, "text": h.text, "run_in": h.run_in,
             "path": list(h.path), "at": _plain(h.pos), "inlines": [_inline(i) for i in h.inlines]}
 
 
-def dump_document(document: Document) -> dict:
+def dump_document(document: Document) -> dict[str, Any]:
     blocks = []
     for block in document.blocks:
-        if isinstance(block, Heading):
-            blocks.append(_heading(block))
-        elif isinstance(block, Paragraph):
-            entry: dict[str, Any] = {"paragraph": [_inline(i) for i in block.inlines], "at": _plain(block.pos)}
-            if block.lead is not None:
-                entry["lead"] = _heading(block.lead)
-            blocks.append(entry)
+        match block:
+            case Heading():
+                blocks.append(_heading(block))
+            case Paragraph():
+                entry: dict[str, Any] = {"paragraph": [_inline(i) for i in block.inlines], "at": _plain(block.pos)}
+                if block.lead is not None:
+                    entry["lead"] = _heading(block.lead)
+                blocks.append(entry)
+            case _:
+                assert_never(block)
     meta = {k: v for k, v in _plain(document.meta).items() if v not in (None, [], False) and k != "positions"}
     indicators = []
     for ind in document.indicators:

@@ -7,11 +7,12 @@ never spans two source lines, so a character's column is the run's column plus i
 from __future__ import annotations
 
 import re
+from typing import assert_never
 
 from .cjk import CHINESE_CLASS
 from .diagnostics import Diagnostic, WARNING
 from .figures import STATISTIC_IN_TEXT, percentage_may_exceed_100
-from .model import Document, FigureRef, Heading, Paragraph, Position, Text
+from .model import Document, FigureRef, Position, Text
 
 HALF_WIDTH = ",;:()?!"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -29,26 +30,22 @@ _NOT_A_STATISTIC = re.compile(
 
 def lint(document: Document) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for block in document.blocks:
-        runs = []
-        if isinstance(block, Heading):
-            runs.extend(block.inlines)
-        elif isinstance(block, Paragraph):
-            if block.lead is not None:
-                runs.extend(block.lead.inlines)
-            runs.extend(block.inlines)
-        for run in runs:
-            if isinstance(run, Text):
-                found.extend(_lint_text(run))
-            elif isinstance(run, FigureRef):
-                found.extend(_lint_span(run))
+    for _, inlines in document.iter_inline_groups():
+        for run in inlines:
+            match run:
+                case Text():
+                    found.extend(_lint_text(run))
+                case FigureRef():
+                    found.extend(_lint_span(run))
+                case _:
+                    assert_never(run)
     for ind in document.indicators:
         if ind.is_share and ind.value > 100 and not percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
             found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text}", ind.pos))
     return sorted(found, key=lambda d: (d.pos.line, d.pos.column) if d.pos else (0, 0))
 
 
-def _at(run, offset: int) -> Position:
+def _at(run: Text | FigureRef, offset: int) -> Position:
     return Position(run.pos.path, run.pos.line, run.pos.column + offset)
 
 

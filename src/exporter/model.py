@@ -3,6 +3,12 @@
 Frozen dataclasses only, so a writer cannot change what the next writer sees. Every node
 carries the `Position` it came from, so any later stage can report a located message.
 Numbers are `Decimal`: a statistician must get back exactly what the report printed.
+
+Code that needs a block's text without caring about its kind walks the model with
+`inline_groups` / `iter_inline_groups` and `Document.headings()`. Code that treats kinds
+differently dispatches with `match block: case Heading(): ... case Paragraph(): ...
+case _: assert_never(block)`, so that a new member of `Block` fails the type check
+(tests/core/test_types.py) at every place that must handle it; docs/architecture.md lists them.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Iterator, Union
+from typing import Iterator, Union, assert_never
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +56,11 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(i.text for i in inlines)
 
 
+def heading_role(level: int) -> str:
+    """The font role (a `[roles.*]` table of the profile) that prints headings of `level`."""
+    return f"heading{level}"
+
+
 @dataclass(frozen=True)
 class Heading:
     """A GB/T 9704 structure heading.
@@ -77,6 +88,10 @@ class Heading:
     def printed(self) -> str:
         return self.label + self.text
 
+    @property
+    def role(self) -> str:
+        return heading_role(self.level)
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -97,6 +112,23 @@ class Paragraph:
 
 
 Block = Union[Heading, Paragraph]
+
+
+def inline_groups(block: Block) -> tuple[tuple[Block, tuple[Inline, ...]], ...]:
+    """The runs of text `block` holds, in reading order, each with the node that owns it.
+
+    A paragraph led by a run-in heading gives the heading's inlines (owned by the `Heading`)
+    before its own. The heading labels are not inlines: they are generated, not source text.
+    """
+    match block:
+        case Heading():
+            return ((block, block.inlines),)
+        case Paragraph():
+            if block.lead is not None:
+                return ((block.lead, block.lead.inlines), (block, block.inlines))
+            return ((block, block.inlines),)
+        case _:
+            assert_never(block)
 
 
 class Qualifier(str, Enum):
@@ -232,10 +264,19 @@ class Document:
     def headings(self) -> Iterator[Heading]:
         """Every heading in reading order, standalone and run-in."""
         for block in self.blocks:
-            if isinstance(block, Heading):
-                yield block
-            elif block.lead is not None:
-                yield block.lead
+            match block:
+                case Heading():
+                    yield block
+                case Paragraph():
+                    if block.lead is not None:
+                        yield block.lead
+                case _:
+                    assert_never(block)
+
+    def iter_inline_groups(self) -> Iterator[tuple[Block, tuple[Inline, ...]]]:
+        """`inline_groups` of every block, in reading order."""
+        for block in self.blocks:
+            yield from inline_groups(block)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -247,5 +288,9 @@ class Document:
         """The printed body (headings with their numbers, then paragraphs), one block a line."""
         lines = []
         for block in self.blocks:
-            lines.append(block.printed)
+            match block:
+                case Heading() | Paragraph():
+                    lines.append(block.printed)
+                case _:
+                    assert_never(block)
         return "\n".join(lines)

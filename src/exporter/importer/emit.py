@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import assert_never
 
 import yaml
 
@@ -13,7 +14,7 @@ from ..cjk import INVISIBLE
 from .figures import REVIEW_NOTE, Figure, Segment
 from .front import FrontMatter
 from .lines import Removed
-from .structure import HeadingItem, Item
+from .structure import HeadingItem, Item, ParagraphItem
 
 # ASCII punctuation that Markdown (with the attrs and strikethrough rules the reader enables)
 # could take as syntax; a backslash before any of them prints the character itself.
@@ -120,5 +121,11 @@ def render_source(input_name: str, front: FrontMatter, removed: list[Removed], i
     blocks = []
     for item, segments in zip(items, body):
         rendered = render_segments(segments)
-        blocks.append("#" * item.level + " " + rendered if isinstance(item, HeadingItem) else rendered)
+        match item:
+            case HeadingItem():
+                blocks.append("#" * item.level + " " + rendered)
+            case ParagraphItem():
+                blocks.append(rendered)
+            case _:
+                assert_never(item)
     return front_matter(front, header, removed) + "\n" + "\n\n".join(blocks) + "\n"

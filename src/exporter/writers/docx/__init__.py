@@ -12,15 +12,17 @@ grid (docx_lines), because LibreOffice ignores bottom-anchored frames.
 from __future__ import annotations
 
 import io
-from typing import BinaryIO
+from typing import Any, BinaryIO, assert_never
 
 import docx
+from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
+from docx.section import _Footer
 
 from ...diagnostics import Diagnostic, Diagnostics, WriterError
 # Not imported as `furniture`: importing the submodule .furniture rebinds that name in this package.
 from ...furniture import furniture as printed_furniture, page_number_affixes
-from ...model import Document, FigureRef, Heading, Inline, Paragraph
+from ...model import Document, FigureRef, Heading, Inline, Paragraph, Text
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
 from ...timestamps import document_datetime
@@ -94,7 +96,7 @@ class _WordWriter:
 
     # -- styles -----------------------------------------------------------------------------
 
-    def _replace_styles(self, word, geometry: styles.Geometry) -> None:
+    def _replace_styles(self, word: WordDocument, geometry: styles.Geometry) -> None:
         root = word.styles.element
         for child in list(root):
             root.remove(child)
@@ -112,7 +114,7 @@ class _WordWriter:
 
     # -- body -------------------------------------------------------------------------------
 
-    def _fill_body(self, word) -> None:
+    def _fill_body(self, word: WordDocument) -> None:
         body = word.element.body
         section = body.sectPr
         for child in list(body):
@@ -129,14 +131,19 @@ class _WordWriter:
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
         for block in self.document.blocks:
-            if isinstance(block, Heading):
-                heading = self._heading(block)
-                slot = placed.lines % per_page
-                if slot + heading.lines >= per_page:
-                    # keepNext/keepLines carry the heading over to the next page.
-                    placed.lines += per_page - slot
+            match block:
+                case Heading():
+                    made = self._heading(block)
+                    slot = placed.lines % per_page
+                    if slot + made.lines >= per_page:
+                        # keepNext/keepLines carry the heading over to the next page.
+                        placed.lines += per_page - slot
+                case Paragraph():
+                    made = self._paragraph(block)
+                case _:
+                    assert_never(block)
             last_start, last_element = placed.lines, len(placed.elements)
-            placed.extend(heading if isinstance(block, Heading) else self._paragraph(block))
+            placed.extend(made)
         closing, move_last = self.furniture.closing(placed.lines)
         if move_last and last_element is not None and last_start % per_page:
             # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].
@@ -184,8 +191,8 @@ class _WordWriter:
     def _count(self, runs: str | list[str], first_pt: float, rest_pt: float) -> int:
         return count_lines(runs, self.condensed, first_pt, rest_pt)
 
-    def _runs(self, text: str, role: Role, char_style: str | None = None) -> list:
-        def properties():
+    def _runs(self, text: str, role: Role, char_style: str | None = None) -> list[Any]:
+        def properties() -> Any:
             fonts = role_fonts(role) if role.word_latin != self.body.word_latin else east_asian_font(role)
             return rpr(w("rStyle", {"val": char_style}) if char_style else None, fonts)
 
@@ -195,7 +202,7 @@ class _WordWriter:
         return round(chars * styles.char_twips(self.body))
 
     def _heading(self, heading: Heading) -> Placed:
-        role = self.profile.role(f"heading{heading.level}")
+        role = self.profile.role(heading.role)
         children = self._runs(heading.label, role) + self._inline_runs(heading.inlines, role)
         first = self._first_line_twips(self.profile.body.heading_first_line_indent_chars)
         placed = Placed()
@@ -211,7 +218,7 @@ class _WordWriter:
             # A run-in heading: its runs carry the heading's character style, so only they
             # take the heading's face; the rest of the paragraph is body text [C3].
             lead = block.lead
-            role = self.profile.role(f"heading{lead.level}")
+            role = self.profile.role(lead.role)
             char_style = styles.heading_char_style(lead.level)
             children.extend(self._runs(lead.label, role, char_style))
             children.extend(self._inline_runs(lead.inlines, role, char_style))
@@ -223,21 +230,24 @@ class _WordWriter:
         placed.add(paragraph(styles.NORMAL, children), self._count(runs, self._width_pt(first), self._width_pt(0)))
         return placed
 
-    def _inline_runs(self, inlines: tuple[Inline, ...], role: Role, char_style: str | None = None) -> list:
+    def _inline_runs(self, inlines: tuple[Inline, ...], role: Role, char_style: str | None = None) -> list[Any]:
         elements = []
         for inline in inlines:
             runs = self._runs(inline.text, role, char_style)
-            if isinstance(inline, FigureRef):
-                # The workbook links to the figure by this bookmark name.
-                self._bookmark_ids += 1
-                elements.extend(bookmark(self._bookmark_ids, inline.indicator_id, runs))
-            else:
-                elements.extend(runs)
+            match inline:
+                case FigureRef():
+                    # The workbook links to the figure by this bookmark name.
+                    self._bookmark_ids += 1
+                    elements.extend(bookmark(self._bookmark_ids, inline.indicator_id, runs))
+                case Text():
+                    elements.extend(runs)
+                case _:
+                    assert_never(inline)
         return elements
 
     # -- page -------------------------------------------------------------------------------
 
-    def _set_up_section(self, word) -> None:
+    def _set_up_section(self, word: WordDocument) -> None:
         page = self.profile.page
         section = word.sections[0]
         sect_pr = section._sectPr
@@ -265,14 +275,14 @@ class _WordWriter:
         self._fill_footer(section.footer, pn.odd_alignment, "1")
         self._fill_footer(section.even_page_footer, pn.even_alignment, "2")
 
-    def _fill_footer(self, footer, alignment: str, cached: str) -> None:
+    def _fill_footer(self, footer: _Footer, alignment: str, cached: str) -> None:
         """"— N —" with a PAGE field, one 4号 character in from the side it is aligned to [I1–I4]."""
         pn = self.profile.page_number
         role = self.profile.role("page_number")
         inset = round(pn.indent_chars * styles.char_twips(role))
         prefix, suffix = page_number_affixes(self.profile)
 
-        def number_rpr():
+        def number_rpr() -> Any:
             return rpr(role_fonts(role), w("sz", {"val": round(role.size_pt * 2)}),
                        w("szCs", {"val": round(role.size_pt * 2)}))
 

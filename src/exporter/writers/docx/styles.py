@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...model import heading_role
 from ...profile import Profile, Role
 from .ooxml import (
     exact_spacing, flag, half_points, indent, ppr, role_fonts, role_rpr, twips_from_pt, w,
@@ -77,7 +78,7 @@ def build_styles(profile: Profile, geometry: Geometry) -> list:
         exact_spacing(pitch), indent(first_line_chars=0), w("jc", {"val": "center"}),
     ), role_rpr(profile.role("title"), profile, 0.0)))
     for level in range(1, 5):
-        role = profile.role(f"heading{level}")
+        role = profile.role(heading_role(level))
         # A heading never ends a page or breaks across one: it moves to the next page with
         # the text it heads (the line model accounts for the lines this leaves empty).
         styles.append(_paragraph_style(heading_style(level), f"heading {level}", NORMAL, ppr(

@@ -9,15 +9,14 @@ ends a page alone) and the chain from the last line of text through 署名, 成�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, assert_never
 
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import Furniture, furniture
-from ...model import Document, Heading
+from ...model import Block, Document, Heading, Paragraph
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
-from .content import heading_role
 from .geometry import Geometry
 from .punctuation import MAX_FRACTION, allowances, blank_side
 
@@ -235,18 +234,27 @@ class _Composer:
             lines = self.ts.paragraph([(self.stuff.recipients, "body")], self.ts.measure("body", indent, indent))
             self.text_rows(lines, "body", "text")
 
-    def block(self, block) -> None:
-        if isinstance(block, Heading):
-            role = heading_role(block)
-            indent = self.profile.body.heading_first_line_indent_chars
-            lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent))
-            made = self.text_rows(lines, role, "heading", glue=True)
-            if made:
-                made[0].bookmarks.append((block.printed, block.level))
-            return
+    def block(self, block: Block) -> None:
+        match block:
+            case Heading():
+                self.heading(block)
+            case Paragraph():
+                self.paragraph(block)
+            case _:
+                assert_never(block)
+
+    def heading(self, block: Heading) -> None:
+        role = block.role
+        indent = self.profile.body.heading_first_line_indent_chars
+        lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent))
+        made = self.text_rows(lines, role, "heading", glue=True)
+        if made:
+            made[0].bookmarks.append((block.printed, block.level))
+
+    def paragraph(self, block: Paragraph) -> None:
         segments = []
         if block.lead is not None:
-            segments.append((block.lead.printed, heading_role(block.lead)))
+            segments.append((block.lead.printed, block.lead.role))
         segments.append((block.text, "body"))
         indent = self.profile.body.first_line_indent_chars
         made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text")

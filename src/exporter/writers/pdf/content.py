@@ -6,15 +6,13 @@ draws, so the characters `exporter fonts` and the font loader prepare are exactl
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from ...furniture import furniture, page_number_text
-from ...model import Document, Heading, Paragraph, Position
+from ...model import Document, Heading, Paragraph, Position, inline_groups
 from ...profile import Profile
 
 DIGITS = "0123456789"
-
-
-def heading_role(heading: Heading) -> str:
-    return f"heading{heading.level}"
 
 
 def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
@@ -30,12 +28,15 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
     for text in (f.recipients, f.issuer, f.date, f.note, *f.attachment_texts):
         add("body", text)
     for block in document.blocks:
-        if isinstance(block, Heading):
-            add(heading_role(block), block.printed)
-        else:
-            if block.lead is not None:
-                add(heading_role(block.lead), block.lead.printed)
-            add("body", block.text)
+        match block:
+            case Heading():
+                add(block.role, block.printed)
+            case Paragraph():
+                if block.lead is not None:
+                    add(block.lead.role, block.lead.printed)
+                add("body", block.text)
+            case _:
+                assert_never(block)
     for text in (f.cc, f.printed_by, f.printed_on):
         add("imprint", text)
     add("page_number", page_number_text(profile, 0) + DIGITS)
@@ -54,17 +55,15 @@ def locate_character(document: Document, char: str) -> Position | None:
         if any(char in v for v in values):
             return meta.position_of(key)
     for block in document.blocks:
-        headings = [block] if isinstance(block, Heading) else ([block.lead] if block.lead else [])
-        inline_groups = [h.inlines for h in headings]
-        if isinstance(block, Paragraph):
-            inline_groups.append(block.inlines)
-        for inlines in inline_groups:
+        groups = inline_groups(block)
+        for _, inlines in groups:
             for inline in inlines:
                 offset = inline.text.find(char)
                 if offset >= 0:
                     pos = inline.pos
                     return Position(pos.path, pos.line, pos.column + offset)
-        for heading in headings:
-            if char in heading.label:
-                return heading.pos
+        # A heading's label is generated, so its position is the heading's.
+        for owner, _ in groups:
+            if isinstance(owner, Heading) and char in owner.label:
+                return owner.pos
     return None
