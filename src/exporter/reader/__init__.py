@@ -1,0 +1,166 @@
+"""Source → model. The only package that knows the source syntax.
+
+A source is UTF-8 Markdown with YAML front matter (see docs/source-format.md). The reader
+reads the file once, collects every problem as a located diagnostic, and either returns a
+frozen `Document` (with the warnings it found) or raises `SourceError` with all of them.
+
+The jobs are split by module: `text` (decoding and character screening), `front_matter`
+(YAML → Metadata and check definitions), `blocks` (paragraphs and numbered headings),
+`inline` (text runs, figure spans, source positions) and `sentences` (the sentence each
+figure stands in). This module runs them in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .. import checks as checks_mod
+from ..diagnostics import Diagnostic, Diagnostics, ProfileError, SourceError
+from ..model import Document, Indicator, Metadata, SourceInfo
+from ..profile import Profile, load_profile
+from ..titles import break_title
+from .blocks import BlockReader
+from .front_matter import read_front_matter
+from .inline import InlineReader
+from .text import SourceLines, decode
+
+__all__ = ["ReadResult", "read_source"]
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark").use(front_matter_plugin).use(attrs_plugin, spans=True)
+    md.enable("table").enable("strikethrough")
+    # Keep escapes as their own tokens, so a stray '[' in literal text can be told apart
+    # from an escaped one.
+    md.disable("text_join")
+    return md
+
+
+@dataclass
+class ReadResult:
+    document: Document
+    profile: Profile
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def read_source(path: str | Path, profile: Profile | None = None, shown_path: str | None = None) -> ReadResult:
+    """Read one source file into a Document (and the profile it names).
+
+    Raises SourceError with every error found; warnings come back with the result.
+    """
+    path = Path(path)
+    shown = shown_path or _shown(path)
+    diags = Diagnostics()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(Diagnostic("error", "no such file", path=shown))
+    except IsADirectoryError:
+        raise SourceError(Diagnostic("error", "is a directory, not a source file", path=shown))
+    except OSError as exc:
+        raise SourceError(Diagnostic("error", f"cannot read: {exc.strerror or exc}", path=shown))
+    text = decode(raw, shown, diags)
+    if text is None:
+        raise SourceError(diags)
+    src = SourceLines(shown, text.split("\n"), diags)
+    document, profile = _build(src, text, SourceInfo(
+        path=shown, name=path.name, stem=path.stem, sha256=hashlib.sha256(raw).hexdigest(),
+    ), profile, path.parent)
+    if diags.has_errors or document is None or profile is None:
+        raise SourceError(diags)
+    return ReadResult(document=document, profile=profile, warnings=diags.warnings)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return str(path)
+
+
+def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | None,
+           base_dir: Path) -> tuple[Document | None, Profile | None]:
+    first_line = src.lines[0].rstrip()
+    if first_line != "---":
+        src.diags.error(
+            "no front matter: a source starts with a '---' line, then at least 'title: …', then '---'",
+            src.at(1),
+        )
+        return None, profile
+    tokens = _markdown().parse(text)
+    if not tokens or tokens[0].type != "front_matter":
+        src.diags.error("front matter is not closed: add a '---' line after it", src.at(1))
+        return None, profile
+    meta, check_defs = read_front_matter(src, tokens[0])
+    if profile is None:
+        profile = _load_profile(src, meta.profile if meta else None, meta, base_dir)
+    if profile is None:
+        return None, None
+    inline = InlineReader(src)
+    blocks = BlockReader(src, profile, inline).read(tokens[1:])
+    if meta is None:
+        return None, profile
+    meta = _title_lines(src, meta, profile)
+    check_results = _run_checks(src, check_defs, inline.indicators)
+    return Document(
+        source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(inline.indicators),
+        checks=check_results,
+    ), profile
+
+
+def _title_lines(src: SourceLines, meta: Metadata, profile: Profile) -> Metadata:
+    """Break a one-string title once, here, so every writer prints the same lines [D3]."""
+    limit = profile.title.max_chars_per_line
+    if meta.title_given_as_lines:
+        for line in meta.title:
+            if len(line) > limit:
+                src.diags.warning(
+                    f"title line '{line}' has {len(line)} characters; GB/T 9704 allows {limit} [D3]",
+                    meta.position_of("title"))
+        return meta
+    lines = break_title(meta.title_text, limit, (meta.issuer,) if meta.issuer else ())
+    return dataclasses.replace(meta, title=lines)
+
+
+def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, base_dir: Path) -> Profile | None:
+    try:
+        return load_profile(name, relative_to=base_dir)
+    except ProfileError as exc:
+        pos = meta.position_of("profile") if meta else None
+        for d in exc.diagnostics:
+            if pos is not None and d.pos is None:
+                src.diags.error(f"profile '{name}': {d.message}", pos)
+            else:
+                src.diags.extend([d])
+        return None
+
+
+def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator]):
+    known = {ind.id for ind in indicators}
+    usable = []
+    for d in defs:
+        refs = checks_mod.references(checks_mod.parse_expression(d.left)) + checks_mod.references(
+            checks_mod.parse_expression(d.right)
+        )
+        missing = [r.name for r in refs if r.name not in known]
+        for name in dict.fromkeys(missing):
+            hint = difflib.get_close_matches(name, sorted(known), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
+        if not missing:
+            usable.append(d)
+    results = checks_mod.run_checks(tuple(usable), tuple(indicators))
+    for r in results:
+        if r.declared and r.status.value == "failed":
+            src.diags.warning(f"check '{r.id}' failed: {r.message}", r.pos)
+        elif r.declared and r.status.value == "not_evaluated":
+            src.diags.warning(f"check '{r.id}' could not be evaluated: {r.message}", r.pos)
+    return results

@@ -1,0 +1,147 @@
+"""Block structure: paragraphs, numbered headings (and run-in headings), and unsupported blocks."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from ..model import Block, Heading, Paragraph
+from ..numbering import heading_key, heading_label
+from ..profile import Profile
+from .inline import InlineReader
+from .sentences import attach_sentences
+from .text import SourceLines
+
+MAX_HEADING_LEVEL = 4
+
+UNSUPPORTED_BLOCKS = {
+    "bullet_list_open": "lists are not supported: write the items as paragraphs (headings are numbered for you)",
+    "ordered_list_open": "lists are not supported: a typed number such as '1.' at the start of a line makes a list; use ### for a level-3 heading, or escape it as '1\\.'",
+    "blockquote_open": "block quotes are not supported",
+    "table_open": "tables are not supported by the writers yet",
+    "fence": "code blocks are not supported",
+    "code_block": "indented code blocks are not supported: remove the leading spaces",
+    "html_block": "raw HTML blocks are not supported: escape the '<' as '\\<' to print it",
+    "hr": "horizontal rules are not supported",
+}
+
+
+class BlockReader:
+    """Turns the body's block tokens into Paragraphs and Headings, numbering the headings."""
+
+    def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader):
+        self.diags = src.diags
+        self.lines = src.lines
+        self.at = src.at
+        self.profile = profile
+        self.inline = inline
+        self.counters = [0] * (MAX_HEADING_LEVEL + 1)
+        self.path_keys: list[str] = []
+        self.current_level = 0
+
+    def read(self, tokens: list[Token]) -> list[Block]:
+        blocks: list[Block] = []
+        pending_run_in: Heading | None = None
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            line = tok.map[0] + 1 if tok.map else 1
+            if tok.type == "heading_open":
+                level = int(tok.tag[1:])
+                inline = tokens[i + 1]
+                i += 3
+                if pending_run_in is not None:
+                    blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
+                    pending_run_in = None
+                heading = self._heading(level, inline, line, tok.markup)
+                if heading is None:
+                    continue
+                if heading.run_in:
+                    pending_run_in = heading
+                else:
+                    blocks.append(heading)
+                continue
+            if tok.type == "paragraph_open":
+                inline = tokens[i + 1]
+                i += 3
+                inlines = self.inline.read(inline, heading_path=self._current_path())
+                if not inlines:
+                    continue
+                pos = inlines[0].pos
+                if pending_run_in is not None:
+                    blocks.append(Paragraph(tuple(inlines), pending_run_in.pos, lead=pending_run_in))
+                    attach_sentences(blocks[-1], self.inline.indicators)
+                    pending_run_in = None
+                else:
+                    blocks.append(Paragraph(tuple(inlines), pos))
+                    attach_sentences(blocks[-1], self.inline.indicators)
+                continue
+            message = UNSUPPORTED_BLOCKS.get(tok.type)
+            if message is None and tok.nesting == 1:
+                message = f"'{tok.type.removesuffix('_open')}' blocks are not supported"
+            if message is not None:
+                self.diags.error(message, self.at(line, self._first_col(line)))
+            # Skip the whole unsupported container.
+            if tok.nesting == 1:
+                depth = 1
+                i += 1
+                while i < len(tokens) and depth:
+                    depth += tokens[i].nesting
+                    i += 1
+                continue
+            i += 1
+        if pending_run_in is not None:
+            blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
+        return blocks
+
+    def _first_col(self, line: int) -> int:
+        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(src) - len(src.lstrip()) + 1
+
+    def _current_path(self) -> tuple[str, ...]:
+        return tuple(self.path_keys)
+
+    def _heading(self, level: int, inline: Token, line: int, markup: str) -> Heading | None:
+        col = self._first_col(line)
+        pos = self.at(line, col)
+        if level > MAX_HEADING_LEVEL:
+            self.diags.error(
+                f"heading level {level} ({'#' * level}): GB/T 9704 has four levels, # to ####", pos
+            )
+            return None
+        if level > self.current_level + 1:
+            expected = "#" * (self.current_level + 1)
+            self.diags.error(
+                f"heading level skipped: {'#' * level} follows "
+                + (f"a level-{self.current_level} heading" if self.current_level else "no heading")
+                + f"; use {expected}",
+                pos,
+            )
+        self.counters[level] += 1
+        for deeper in range(level + 1, MAX_HEADING_LEVEL + 1):
+            self.counters[deeper] = 0
+        ordinal = self.counters[level]
+        label = heading_label(self.profile.numbering[f"level{level}"], ordinal)
+        key = heading_key(label)
+        parents = self.path_keys[: level - 1]
+        self.path_keys = parents + [""] * (level - 1 - len(parents)) + [key]
+        self.current_level = level
+        inlines = self.inline.read(inline, heading_path=tuple(self.path_keys))
+        text = "".join(i.text for i in inlines)
+        if not text.strip():
+            self.diags.error("empty heading", pos)
+            return None
+        typed = re.match(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", text)
+        if typed:
+            self.diags.error(
+                f"heading starts with a typed number '{typed.group(0).strip()}': numbers are generated, remove it",
+                inlines[0].pos,
+            )
+        run_in = level >= 2 and text.rstrip().endswith("。")
+        heading = Heading(
+            level=level, ordinal=ordinal, label=label, key=key, inlines=tuple(inlines), run_in=run_in,
+            path=tuple(self.path_keys), pos=pos,
+        )
+        attach_sentences(heading, self.inline.indicators)
+        return heading
