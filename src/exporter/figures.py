@@ -226,7 +226,7 @@ def _arabic(text: str, norm: str, i: int) -> tuple[Decimal, int]:
     return Decimal(digits + ("." + frac if frac else "")), match.end()
 
 
-def _section(text: str, leading: bool) -> int:
+def _section(text: str, leading: bool, group_skipped: bool = False) -> int:
     """A Chinese numeral below 10000: 一千零五 → 1005, 十二 → 12 (十 leads only the whole number or
     follows 零). Colloquial forms that drop a place (三百五 = 350, 一万五 = 15000) are refused."""
     total, last_place, zero, i = 0, 10_000, False, 0
@@ -255,7 +255,8 @@ def _section(text: str, leading: bool) -> int:
         gap = place < last_place // 10
         if last_place == 10_000:
             # The first place: after 万/亿 a lower section says 零 exactly when it skips the thousands.
-            if (leading and zero) or (not leading and (place < 1000) != zero):
+            # After 亿 with no 万 group ("一亿零五千") the 零 stands for the skipped group.
+            if (leading and zero) or (not leading and (place < 1000 or group_skipped) != zero):
                 raise ValueError(text)
         elif gap != zero:
             raise ValueError(text)
@@ -272,7 +273,7 @@ def _below_yi(text: str, leading: bool) -> tuple[int, bool]:
         if not high or "万" in low:
             raise ValueError(text)
         return _section(high, leading) * 10_000 + (_section(low, False) if low else 0), True
-    return _section(text, leading), False
+    return _section(text, leading, group_skipped=not leading), False
 
 
 def _chinese_integer(text: str) -> tuple[int, int, str]:
