@@ -171,16 +171,24 @@ class CheckDefinition:
 
 def run_checks(definitions: tuple[CheckDefinition, ...], indicators: tuple[Indicator, ...]) -> tuple[CheckResult, ...]:
     """Evaluate declared checks, then the automatic ones. Unknown ids are the reader's error."""
-    values = {ind.id: ind.base_value for ind in indicators}
-    results = [_run_declared(d, values) for d in definitions]
+    # A range has no single value to compute with: a check reading one is not evaluated.
+    values = {ind.id: ind.base_value for ind in indicators if not ind.is_range}
+    ranges = {ind.id: ind for ind in indicators if ind.is_range}
+    results = [_run_declared(d, values, ranges) for d in definitions]
     results.extend(_automatic(indicators))
     return tuple(results)
 
 
-def _run_declared(d: CheckDefinition, values: Mapping[str, Decimal]) -> CheckResult:
+def _run_declared(d: CheckDefinition, values: Mapping[str, Decimal],
+                  ranges: Mapping[str, Indicator] | None = None) -> CheckResult:
     left_ast, right_ast = parse_expression(d.left), parse_expression(d.right)
     ids = tuple(dict.fromkeys(r.name for r in references(left_ast) + references(right_ast)))
     expression = f"{d.left} = {d.right}"
+    in_range = [i for i in ids if i in (ranges or {})]
+    if in_range:
+        return CheckResult(d.id, d.description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
+                           tolerance=d.tolerance,
+                           message="a range has no single value: " + ", ".join(in_range))
     try:
         with localcontext() as ctx:
             ctx.prec = 28
@@ -207,8 +215,9 @@ def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
             continue
         expression = f"0 <= {ind.id} <= 100"
         description = f"{ind.name}（百分比）在0至100之间"
-        if ind.value > 100:
-            status, message = CheckStatus.FAILED, f"{ind.name}为{_fmt(ind.value)}%，超过100%"
+        highest = ind.upper if ind.upper is not None else ind.value
+        if highest > 100:
+            status, message = CheckStatus.FAILED, f"{ind.name}为{_fmt(highest)}%，超过100%"
         elif ind.value == 100 and ind.qualifier == Qualifier.LOWER_BOUND:
             status, message = CheckStatus.NOTICE, f"{ind.name}印为“100%以上”，而比例不能超过100%"
         elif ind.value < 0:

@@ -138,10 +138,12 @@ class Qualifier(str, Enum):
     LOWER_BOUND = "lower_bound"
     UPPER_BOUND = "upper_bound"
     APPROXIMATE = "approximate"
+    RANGE = "range"  # "3至5项": `value` is the lower end, `upper` the upper end
 
     @property
     def chinese(self) -> str:
-        return {"exact": "精确值", "lower_bound": "下限", "upper_bound": "上限", "approximate": "约数"}[self.value]
+        return {"exact": "精确值", "lower_bound": "下限", "upper_bound": "上限", "approximate": "约数",
+                "range": "区间"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ class Indicator:
     """One tagged figure of the report.
 
     `value` and `unit` are as printed ("20余万人次" gives 20 and "万人次"); `base_value` and
-    `base_unit` have the 万/亿 multiplier expanded (200000 人次).
+    `base_unit` have the 万/亿 multiplier expanded (200000 人次). A range ("3至5万人", qualifier
+    RANGE) has its lower end in `value`/`base_value` and its upper end in `upper`/`base_upper`.
     """
 
     id: str
@@ -168,6 +171,8 @@ class Indicator:
     period: str | None = None
     note: str | None = None
     value_given: bool = False
+    upper: Decimal | None = None
+    base_upper: Decimal | None = None
 
     @property
     def decimals(self) -> int:
@@ -178,6 +183,10 @@ class Indicator:
     @property
     def is_share(self) -> bool:
         return self.unit in ("%", "％")
+
+    @property
+    def is_range(self) -> bool:
+        return self.qualifier == Qualifier.RANGE
 
 
 class CheckStatus(str, Enum):

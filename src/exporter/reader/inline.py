@@ -285,7 +285,7 @@ class InlineReader:
             qualifier=parsed.qualifier, multiplier=parsed.multiplier, base_value=parsed.base_value,
             base_unit=parsed.base_unit, section=heading_path, sentence="", pos=pos,
             scope=_opt(attrs.get("scope")), period=_opt(attrs.get("period")), note=_opt(attrs.get("note")),
-            value_given="value" in attrs,
+            value_given="value" in attrs, upper=parsed.upper, base_upper=parsed.base_upper,
         ))
         return FigureRef(ind_id, span_text, pos)
 

@@ -46,7 +46,7 @@ def decode(raw: bytes, shown: str, diags: Diagnostics) -> str | None:
 # and a PDF has no glyph for them. Zero-width characters are legal but invisible, and they
 # split words for search and for the workbook, so they are removed with a warning.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufdd0-\ufdef]")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+from ..cjk import ZERO_WIDTH_PATTERN as _ZERO_WIDTH  # noqa: E402
 _MAX_REPEATED = 20
 
 

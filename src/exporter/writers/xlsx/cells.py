@@ -104,10 +104,9 @@ def as_number(value: Decimal) -> int | float:
 
 
 def printed_decimals(value: Decimal) -> int:
-    """Decimals needed to show `value` as printed: 53.62 → 2, 200000 (from 20 万) → 0."""
-    if value == value.to_integral_value():
-        return 0
-    exponent = value.normalize().as_tuple().exponent
+    """Decimals needed to show `value` as printed: 53.62 → 2, 12.50 → 2 (the printed zero is
+    precision, not noise), 200000 (from 20 万) → 0. The reader keeps a value's exponent as printed."""
+    exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 

@@ -42,15 +42,20 @@ DATA_COLUMNS: tuple[Column, ...] = (
     Column("指标名称", "indicator_name", "", STRING, "", True, False, "指标的中文名称。"),
     Column("数值", "obs_value", "OBS_VALUE", NUMBER, "见计量单位", True, False,
            "报告印出的数字，原样记录：百分比以百分点存储（53.62 即 53.62%），“万”“亿”不展开（20 万人次记为 20）。"
-           "单元格格式显示原文的小数位数。"),
+           "区间（如“3至5项”）记其下限。单元格格式显示原文的小数位数（12.50 显示为 12.50）。"),
+    Column("数值上限", "obs_value_upper", "", NUMBER, "见计量单位", False, False,
+           "取值性质为“区间”时区间的上限（“3至5项”记为 5），单位同数值；其余为空。"),
     Column("计量单位", "unit_measure", "UNIT_MEASURE", STRING, "% / 项 / 件 / 人 / 人次 / 万人次 / 份 / 万份 / 卷 / 次 …",
            True, False, "报告印出的计量单位，含“万”“亿”；% 表示百分点。"),
-    Column("取值性质", "value_bound", "OBS_STATUS", STRING, "精确值 / 下限 / 上限 / 约数", True, False,
-           "原文“余”“多”“以上”“超过”为下限，“不足”“以下”为上限，“约”“近”“左右”为约数，其余为精确值。数值本身不因此改动。"),
+    Column("取值性质", "value_bound", "OBS_STATUS", STRING, "精确值 / 下限 / 上限 / 约数 / 区间", True, False,
+           "原文“余”“多”“以上”“超过”为下限，“不足”“以下”为上限，“约”“近”“左右”为约数，“至”“～”“-”连接两数为区间，"
+           "其余为精确值。数值本身不因此改动。"),
     Column("折算数值", "obs_value_base", "", NUMBER, "见基本单位", True, False,
-           "数值乘以“万”（10⁴）或“亿”（10⁸）后的数；无“万”“亿”时等于数值。"),
+           "数值乘以“万”（10⁴）、“亿”（10⁸）或“万亿”（10¹²）后的数，单位为基本单位；无“万”“亿”时等于数值。"),
+    Column("折算数值上限", "obs_value_base_upper", "", NUMBER, "见基本单位", False, False,
+           "区间上限的折算数值；不是区间时为空。"),
     Column("基本单位", "unit_measure_base", "UNIT_MEASURE", STRING, "", True, False,
-           "折算数值的单位，即计量单位去掉“万”“亿”。"),
+           "折算数值的单位，即计量单位去掉“万”“亿”“万亿”。"),
     Column("统计时期", "time_period", "TIME_PERIOD", STRING, "如 2021", True, False,
            "数字所属的时期；未单独标注时取报告的统计时期。以文本存储。"),
     Column("统计口径", "period_basis", "", STRING, f"全年 / 截至目前 / 累计 / 今年以来 / … / {NO_SCOPE}", True, False,
@@ -128,9 +133,11 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
             "指标代码": ind.id,
             "指标名称": ind.name,
             "数值": ind.value,
+            "数值上限": ind.upper,
             "计量单位": ind.unit,
             "取值性质": ind.qualifier.chinese,
             "折算数值": ind.base_value,
+            "折算数值上限": ind.base_upper,
             "基本单位": ind.base_unit,
             "统计时期": ind.period or meta.period,
             "统计口径": ind.scope or NO_SCOPE,
@@ -143,7 +150,8 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
             "质量标记": quality_of(checks),
             "备注": _comment(ind, checks),
         }
-        decimals = {"数值": printed_decimals(ind.value), "折算数值": printed_decimals(ind.base_value)}
+        decimals = {header: printed_decimals(number) if isinstance(number, Decimal) else 0
+                    for header in NUMBER_COLUMNS for number in (values[header],)}
         rows.append(Row(values, decimals, target, ind.id, ind.pos, ind))
     return rows
 

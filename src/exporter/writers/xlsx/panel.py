@@ -185,14 +185,21 @@ def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
         base_units = list(dict.fromkeys(str(r.values["基本单位"]) for r in group))
         quality = _worst(str(r.values["质量标记"]) for r in group)
         cells = [Cell(indicator_id), Cell(names[0]), Cell(" / ".join(base_units))]
+        ranges = []
         for header in headers_of:
             r = cells_by_column.get(header)
             base = r.values["折算数值"] if r else None
+            if r is not None and isinstance(r.values["折算数值上限"], Decimal):
+                # A range has no single number to line up: the cell stays empty, the note gives both ends.
+                ranges.append(f"{header} {base}至{r.values['折算数值上限']}")
+                base = None
             cells.append(Cell(base, number_format(sheet.profile, printed_decimals(base))) if isinstance(base, Decimal)
                          else Cell(None))
         units = list(dict.fromkeys(str(r.values["计量单位"]) for r in group))
         notes = [f"{label}：" + " / ".join(values) for label, values in (("名称", names), ("计量单位", units))
                  if len(values) > 1]
+        if ranges:
+            notes.append("区间：" + "，".join(ranges))
         note = "；".join(notes) or None
         cells += [Cell(quality), Cell(note)]
         table_rows.append(cells)
