@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, assert_never
 
-from .model import Document, FigureRef, Heading, Inline, Paragraph, Position, Text
+from .model import Document, FigureRef, Heading, Inline, Paragraph, Table, Position, Text
 
 
 def _plain(value: Any) -> Any:
@@ -53,6 +53,16 @@ def dump_document(document: Document) -> dict[str, Any]:
                 if block.lead is not None:
                     entry["lead"] = _heading(block.lead)
                 blocks.append(entry)
+            case Table():
+                blocks.append({"table": block.id, "caption": block.caption, "number": block.number,
+                               "unit_line": block.unit_line, "header_rows": block.header_rows,
+                               "label_columns": block.label_columns, "rows": block.row_count,
+                               "columns": block.column_count, "at": _plain(block.pos),
+                               "cells": [{"row": c.row, "column": c.column, "rows": c.row_span,
+                                          "columns": c.column_span, "kind": c.kind.value, "key": c.key,
+                                          "unit": c.unit, "note": c.note, "inlines": [_inline(i) for i in c.inlines]}
+                                         for c in block.cells],
+                               "notes": [[_inline(i) for i in note] for note in block.notes]})
             case _:
                 assert_never(block)
     meta = {k: v for k, v in _plain(document.meta).items() if v not in (None, [], False) and k != "positions"}

@@ -111,7 +111,83 @@ class Paragraph:
         return (self.lead.printed if self.lead else "") + self.text
 
 
-Block = Union[Heading, Paragraph]
+class CellKind(str, Enum):
+    """What a table cell is, decided once by the reader."""
+
+    HEADER = "header"        # in a header row
+    LABEL = "label"          # in a label column of a body row
+    FIGURE = "figure"        # a data cell holding a number (its inlines hold one FigureRef)
+    TEXT = "text"            # a data cell holding text such as "—" (不适用)
+    BLANK = "blank"          # an empty data cell: no figure, distinct from 0
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """An anchor cell of a table: merged slots are not listed, they belong to their anchor.
+
+    `row` and `column` count grid slots from 0, header rows first; `key` is the `{#key}` of a
+    header or label cell; `unit` the unit a header cell gives its column.
+    """
+
+    row: int
+    column: int
+    row_span: int
+    column_span: int
+    kind: CellKind
+    inlines: tuple[Inline, ...]
+    pos: Position
+    key: str | None = None
+    unit: str | None = None
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        return inline_text(self.inlines)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as printed: a grid of `row_count` × `column_count` slots covered by `cells`.
+
+    The first `header_rows` rows are the head (repeated on every page), the first
+    `label_columns` columns of body rows are row labels. `number` is the generated "表1" when
+    the table has a caption; `unit_line` the printed "单位：件"; `notes` the 注 lines under it.
+    """
+
+    id: str
+    caption: str | None
+    number: str | None
+    unit_line: str | None
+    header_rows: int
+    label_columns: int
+    row_count: int
+    column_count: int
+    cells: tuple[TableCell, ...]
+    notes: tuple[tuple[Inline, ...], ...]
+    path: tuple[str, ...]
+    pos: Position
+    widths: tuple[Decimal, ...] | None = None
+    landscape: bool | None = None
+
+    def slot_map(self) -> list[list[TableCell]]:
+        """Each grid slot's anchor cell, row by row."""
+        grid: list[list[TableCell | None]] = [[None] * self.column_count for _ in range(self.row_count)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.column, cell.column + cell.column_span):
+                    grid[r][c] = cell
+        assert all(slot is not None for row in grid for slot in row), "table grid has holes"
+        return [[slot for slot in row if slot is not None] for row in grid]
+
+    def rows(self) -> list[tuple[TableCell, ...]]:
+        """The anchor cells that start in each grid row, left to right."""
+        by_row: list[list[TableCell]] = [[] for _ in range(self.row_count)]
+        for cell in self.cells:
+            by_row[cell.row].append(cell)
+        return [tuple(sorted(row, key=lambda c: c.column)) for row in by_row]
+
+
+Block = Union[Heading, Paragraph, Table]
 
 
 def inline_groups(block: Block) -> tuple[tuple[Block, tuple[Inline, ...]], ...]:
@@ -127,6 +203,8 @@ def inline_groups(block: Block) -> tuple[tuple[Block, tuple[Inline, ...]], ...]:
             if block.lead is not None:
                 return ((block.lead, block.lead.inlines), (block, block.inlines))
             return ((block, block.inlines),)
+        case Table():
+            return tuple((block, cell.inlines) for cell in block.cells) + tuple((block, note) for note in block.notes)
         case _:
             assert_never(block)
 
@@ -173,6 +251,13 @@ class Indicator:
     value_given: bool = False
     upper: Decimal | None = None
     base_upper: Decimal | None = None
+    # A figure that is a table cell: the table's id, its row and column keys, and the labels
+    # printed along the row (label columns, left to right) and above the column (head, top down).
+    table_id: str | None = None
+    row_key: str | None = None
+    column_key: str | None = None
+    row_labels: tuple[str, ...] = ()
+    column_labels: tuple[str, ...] = ()
 
     @property
     def decimals(self) -> int:
@@ -279,6 +364,8 @@ class Document:
                 case Paragraph():
                     if block.lead is not None:
                         yield block.lead
+                case Table():
+                    pass
                 case _:
                     assert_never(block)
 
@@ -300,6 +387,9 @@ class Document:
             match block:
                 case Heading() | Paragraph():
                     lines.append(block.printed)
+                case Table():
+                    lines.extend("\t".join(cell.text for cell in row) for row in block.rows())
+                    lines.extend(inline_text(note) for note in block.notes)
                 case _:
                     assert_never(block)
         return "\n".join(lines)

@@ -32,7 +32,8 @@ ROLE_SCHEMA: dict[str, Any] = {
     "pdf": STR_LIST,
     "windows_files": STR_LIST,
 }
-REQUIRED_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
+REQUIRED_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number",
+                  "table_body", "table_head", "table_caption")
 
 SCHEMA: dict[str, dict[str, Any]] = {
     "profile": {"name": str, "description": str},
@@ -51,6 +52,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "numbering": {"level1": str, "level2": str, "level3": str, "level4": str},
     "recipients": {"indent_chars": NUMBER},
     "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
+    "table": {
+        "caption": str, "unit_line": str, "note_indent_chars": NUMBER, "outer_rule_pt": NUMBER,
+        "inner_rule_pt": NUMBER, "cell_padding_mm": NUMBER, "cell_line_spacing": NUMBER,
+        "min_column_chars": NUMBER, "label_alignment": str, "number_alignment": str, "header_alignment": str,
+        "landscape_min_width_ratio": NUMBER,
+    },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
     "imprint": {

@@ -22,7 +22,7 @@ from docx.section import _Footer
 from ...diagnostics import Diagnostic, Diagnostics, WriterError
 # Not imported as `furniture`: importing the submodule .furniture rebinds that name in this package.
 from ...furniture import furniture as printed_furniture, page_number_affixes
-from ...model import Document, FigureRef, Heading, Inline, Paragraph, Text
+from ...model import Document, FigureRef, Heading, Inline, Paragraph, Table, Text
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
 from ...timestamps import document_datetime
@@ -140,6 +140,9 @@ class _WordWriter:
                         placed.lines += per_page - slot
                 case Paragraph():
                     made = self._paragraph(block)
+                case Table():
+                    # Stub until the .docx table writer lands (issue 12); the reader makes no tables yet.
+                    raise WriterError(f"{block.pos}: error: the .docx writer cannot print tables yet")
                 case _:
                     assert_never(block)
             last_start, last_element = placed.lines, len(placed.elements)

@@ -14,7 +14,7 @@ from typing import Sequence, assert_never
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import Furniture, furniture
-from ...model import Block, Document, Heading, Paragraph
+from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
@@ -240,6 +240,9 @@ class _Composer:
                 self.heading(block)
             case Paragraph():
                 self.paragraph(block)
+            case Table():
+                # Stub until the PDF table writer lands (issue 12); the reader makes no tables yet.
+                raise WriterError(f"{block.pos}: error: the PDF writer cannot print tables yet")
             case _:
                 assert_never(block)
 

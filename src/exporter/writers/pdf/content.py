@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from ...furniture import furniture, page_number_text
-from ...model import Document, Heading, Paragraph, Position, inline_groups
+from ...model import Document, Heading, Paragraph, Table, Position, inline_groups
 from ...profile import Profile
 
 DIGITS = "0123456789"
@@ -35,6 +35,10 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
                 if block.lead is not None:
                     add(block.lead.role, block.lead.printed)
                 add("body", block.text)
+            case Table():
+                # Stub until the PDF table writer lands (issue 12): cells print in the body font.
+                for _, inlines in inline_groups(block):
+                    add("body", "".join(i.text for i in inlines))
             case _:
                 assert_never(block)
     for text in (f.cc, f.printed_by, f.printed_on):
