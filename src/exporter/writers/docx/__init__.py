@@ -26,12 +26,13 @@ from ...model import Document, FigureRef, Heading, Inline, Paragraph, Table, Tex
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
 from ...timestamps import document_datetime
+from ...units import Mm, Pt, Twips
 from . import package
 from . import styles
 from .furniture import FurnitureLayout, Placed
 from .lines import TextMetrics, count_lines
 from .ooxml import (
-    bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, twips_from_mm, w,
+    bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
 )
 
 FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
@@ -47,8 +48,7 @@ class _WordWriter:
         self.profile = profile
         self.diagnostics = Diagnostics()
         page = profile.page
-        self.text_width = (twips_from_mm(page.width_mm) - twips_from_mm(page.margin_left_mm)
-                           - twips_from_mm(page.margin_right_mm))
+        self.text_width = Mm(page.width_mm).twips - Mm(page.margin_left_mm).twips - Mm(page.margin_right_mm).twips
         self.pitch = profile.grid.docx_line_pitch_twips
         self.body = profile.role("body")
         self.printed = printed_furniture(document.meta, profile)
@@ -81,7 +81,7 @@ class _WordWriter:
 
     def _check_grid(self) -> None:
         grid, page = self.profile.grid, self.profile.page
-        height = twips_from_mm(page.height_mm) - twips_from_mm(page.margin_top_mm) - twips_from_mm(page.margin_bottom_mm)
+        height = Mm(page.height_mm).twips - Mm(page.margin_top_mm).twips - Mm(page.margin_bottom_mm).twips
         if grid.lines_per_page * self.pitch > height:
             raise WriterError(f"{self.profile.path}: error: {grid.lines_per_page} lines of {self.pitch} twips "
                               f"do not fit the {height}-twip text height")
@@ -163,7 +163,7 @@ class _WordWriter:
         return placed
 
     def _width_pt(self, indent_twips: int) -> float:
-        return (self.text_width - indent_twips) / 20
+        return Twips(self.text_width - indent_twips).pt
 
     def _title(self) -> Placed:
         title = self.profile.title
@@ -256,14 +256,14 @@ class _WordWriter:
         sect_pr = section._sectPr
         pg_sz = sect_pr.find(qn("w:pgSz"))
         pg_sz.attrib.clear()
-        pg_sz.set(qn("w:w"), str(twips_from_mm(page.width_mm)))
-        pg_sz.set(qn("w:h"), str(twips_from_mm(page.height_mm)))
+        pg_sz.set(qn("w:w"), str(Mm(page.width_mm).twips))
+        pg_sz.set(qn("w:h"), str(Mm(page.height_mm).twips))
         pg_mar = sect_pr.find(qn("w:pgMar"))
         for key, value in (("top", page.margin_top_mm), ("right", page.margin_right_mm),
                            ("bottom", page.margin_bottom_mm), ("left", page.margin_left_mm),
                            ("header", self.profile.docx.header_distance_mm),
                            ("footer", self.profile.docx.footer_distance_mm)):
-            pg_mar.set(qn(f"w:{key}"), str(twips_from_mm(value)))
+            pg_mar.set(qn(f"w:{key}"), str(Mm(value).twips))
         pg_mar.set(qn("w:gutter"), "0")
         grid = sect_pr.find(qn("w:docGrid"))
         grid.attrib.clear()
@@ -286,8 +286,8 @@ class _WordWriter:
         prefix, suffix = page_number_affixes(self.profile)
 
         def number_rpr() -> Any:
-            return rpr(role_fonts(role), w("sz", {"val": round(role.size_pt * 2)}),
-                       w("szCs", {"val": round(role.size_pt * 2)}))
+            return rpr(role_fonts(role), w("sz", {"val": Pt(role.size_pt).half_points}),
+                       w("szCs", {"val": Pt(role.size_pt).half_points}))
 
         children = []
         if prefix:

@@ -1,4 +1,4 @@
-"""WordprocessingML building blocks for the Word writer: units, elements, run fonts.
+"""WordprocessingML building blocks for the Word writer: elements, run fonts, units as OOXML stores them.
 
 Layout decisions live in the callers; this module only knows how OOXML spells things and
 in which order the schema wants child elements (Word rejects or ignores misordered ones).
@@ -12,28 +12,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ...profile import Profile, Role
+from ...units import Pt
 from .lines import punctuation_segments
-
-TWIPS_PER_PT = 20
-MM_PER_INCH = 25.4
-TWIPS_PER_INCH = 1440
-
-
-def twips_from_mm(mm: float) -> int:
-    return round(mm * TWIPS_PER_INCH / MM_PER_INCH)
 
 
 def twips_from_pt(pt: float) -> int:
-    return round(pt * TWIPS_PER_PT)
-
-
-def half_points(pt: float) -> int:
-    return round(pt * 2)
+    return Pt(pt).twips
 
 
 def eighth_points(pt: float) -> int:
     """Border widths are stored in eighths of a point."""
-    return round(pt * 8)
+    return Pt(pt).eighth_points
 
 
 def w(tag: str, attrs: dict | None = None, *children) -> OxmlElement:
@@ -103,10 +92,10 @@ def role_rpr(role: Role, profile: Profile, char_spacing_pt: float = 0.0, style: 
         role_fonts(role),
         flag("b", False), flag("bCs", False), flag("i", False), flag("iCs", False),
         w("color", {"val": profile.colors.word_text}),
-        w("spacing", {"val": twips_from_pt(char_spacing_pt)}),
+        w("spacing", {"val": Pt(char_spacing_pt).twips}),
         w("kern", {"val": 0}),
-        w("sz", {"val": half_points(role.size_pt)}),
-        w("szCs", {"val": half_points(role.size_pt)}),
+        w("sz", {"val": Pt(role.size_pt).half_points}),
+        w("szCs", {"val": Pt(role.size_pt).half_points}),
     )
 
 

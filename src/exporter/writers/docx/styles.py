@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from ...model import heading_role
 from ...profile import Profile, Role
-from .ooxml import (
-    exact_spacing, flag, half_points, indent, ppr, role_fonts, role_rpr, twips_from_pt, w,
-)
+from ...units import Pt
+from .ooxml import exact_spacing, flag, indent, ppr, role_fonts, role_rpr, w
 
 NORMAL = "Normal"
 TITLE = "Title"
@@ -51,7 +50,7 @@ class Geometry:
 
 def char_twips(role: Role) -> int:
     """One character (字) of a role, the unit of GB/T 9704's 空N字 [B3]."""
-    return twips_from_pt(role.size_pt)
+    return Pt(role.size_pt).twips
 
 
 def build_styles(profile: Profile, geometry: Geometry) -> list:
@@ -123,11 +122,12 @@ def build_styles(profile: Profile, geometry: Geometry) -> list:
     # last grid line does not push an empty page after it.
     styles.append(_paragraph_style(TRAILER, "版记后段", None, ppr(
         flag("snapToGrid", False), exact_spacing(TWIPS_TRAILER), indent(),
-    ), w("rPr", None, w("sz", {"val": 2}), w("szCs", {"val": 2}))))
+    ), w("rPr", None, w("sz", {"val": TRAILER_HEIGHT.half_points}), w("szCs", {"val": TRAILER_HEIGHT.half_points}))))
     return styles
 
 
-TWIPS_TRAILER = 20
+TRAILER_HEIGHT = Pt(1)
+TWIPS_TRAILER = TRAILER_HEIGHT.twips
 
 
 def _doc_defaults(profile: Profile):
@@ -137,8 +137,8 @@ def _doc_defaults(profile: Profile):
              w("rPrDefault", None, w("rPr", None,
                                      role_fonts(body),
                                      w("color", {"val": profile.colors.word_text}),
-                                     w("sz", {"val": half_points(body.size_pt)}),
-                                     w("szCs", {"val": half_points(body.size_pt)}),
+                                     w("sz", {"val": Pt(body.size_pt).half_points}),
+                                     w("szCs", {"val": Pt(body.size_pt).half_points}),
                                      w("lang", {"val": profile.docx.latin_language, "eastAsia": lang}))),
              w("pPrDefault", None, ppr(
                  flag("widowControl", profile.grid.widow_control),

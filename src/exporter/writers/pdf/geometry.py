@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...profile import Profile
-
-POINTS_PER_MM = 72.0 / 25.4
+from ...units import Mm
 
 
 @dataclass(frozen=True)
@@ -30,12 +29,12 @@ class Geometry:
     def of(cls, profile: Profile) -> "Geometry":
         page, grid = profile.page, profile.grid
         return cls(
-            page_width=page.width_mm * POINTS_PER_MM,
-            page_height=page.height_mm * POINTS_PER_MM,
-            left=page.margin_left_mm * POINTS_PER_MM,
-            top=page.margin_top_mm * POINTS_PER_MM,
-            text_width=profile.text_width_mm * POINTS_PER_MM,
-            text_height=profile.text_height_mm * POINTS_PER_MM,
+            page_width=Mm(page.width_mm).pt,
+            page_height=Mm(page.height_mm).pt,
+            left=Mm(page.margin_left_mm).pt,
+            top=Mm(page.margin_top_mm).pt,
+            text_width=Mm(profile.text_width_mm).pt,
+            text_height=Mm(profile.text_height_mm).pt,
             pitch=grid.pdf_line_pitch_pt,
             cell=grid.pdf_cell_pt,
             lines_per_page=grid.lines_per_page,

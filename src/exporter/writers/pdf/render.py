@@ -13,8 +13,9 @@ from ...furniture import page_number_text
 from ...model import Document
 from ...profile import Profile
 from ...timestamps import document_datetime
+from ...units import Mm
 from .compose import PlacedLine, Typesetter
-from .geometry import Geometry, POINTS_PER_MM
+from .geometry import Geometry
 from .paginate import Page
 
 PDF_DATE = "D:%Y%m%d%H%M%S+00'00'"
@@ -152,7 +153,7 @@ def _draw_page_number(canvas: Canvas, profile: Profile, geometry: Geometry, type
     else:
         x = (geometry.text_width - width) / 2
     # The dash's ink, not its em box, sits `distance_below_text_mm` below the 版心 (GB/T 9704 §7.5).
-    target = geometry.bottom + settings.distance_below_text_mm * POINTS_PER_MM
+    target = geometry.bottom + Mm(settings.distance_below_text_mm).pt
     font = typesetter.fonts.font(role, text[0]) if text else typesetter.fonts.primary[role]
     ink = font.ink_bounds(text[0]) if text else None
     if ink is not None:
