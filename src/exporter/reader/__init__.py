@@ -54,7 +54,8 @@ class ReadResult:
 def read_source(path: str | Path, profile: Profile | None = None, shown_path: str | None = None) -> ReadResult:
     """Read one source file into a Document (and the profile it names).
 
-    Raises SourceError with every error found; warnings come back with the result.
+    Raises SourceError with every error found (ProfileError when the profile it names is broken);
+    warnings come back with the result.
     """
     path = Path(path)
     shown = shown_path or _shown(path)
@@ -102,8 +103,6 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     meta, check_defs = read_front_matter(src, tokens[0])
     if profile is None:
         profile = _load_profile(src, meta.profile if meta else None, meta, base_dir)
-    if profile is None:
-        return None, None
     inline = InlineReader(src)
     blocks = BlockReader(src, profile, inline).read(tokens[1:])
     if meta is None:
@@ -130,7 +129,7 @@ def _title_lines(src: SourceLines, meta: Metadata, profile: Profile) -> Metadata
     return dataclasses.replace(meta, title=lines)
 
 
-def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, base_dir: Path) -> Profile | None:
+def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, base_dir: Path) -> Profile:
     try:
         return load_profile(name, relative_to=base_dir)
     except ProfileError as exc:
@@ -140,7 +139,9 @@ def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, bas
                 src.diags.error(f"profile '{name}': {d.message}", pos)
             else:
                 src.diags.extend([d])
-        return None
+        # The read stops here (blocks need the profile), and a broken profile is a profile error
+        # (exit 3) even when the source named it; what the front matter had is reported with it.
+        raise ProfileError(src.diags) from None
 
 
 def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator]):

@@ -13,7 +13,7 @@ import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont as ToolsFont
 
-from exporter.diagnostics import WriterError
+from exporter.diagnostics import ProfileError
 from exporter.profile import load_profile
 from exporter.writers.pdf.breaking import Measure, break_paragraph
 from support.pdf import LEFT, RIGHT, body_lines, read_markdown, text_lines, write_pdf
@@ -292,7 +292,6 @@ def test_compression_can_be_switched_off_in_the_profile(seed_read, tmp_path):
     assert max(largest_gap(line) for line in lines) > 2.0         # the loose line is back
 
 
-def test_compression_beyond_half_a_cell_is_refused(seed_read, tmp_path):
-    document, _profile = seed_read
-    with pytest.raises(WriterError, match="max_punctuation_compression"):
-        write_pdf(document, _profile_with(tmp_path, "0.75"))
+def test_compression_beyond_half_a_cell_is_refused_by_the_profile(tmp_path):
+    with pytest.raises(ProfileError, match=r"\[pdf\] max_punctuation_compression must be between 0 and 0.5, not 0.75"):
+        _profile_with(tmp_path, "0.75")

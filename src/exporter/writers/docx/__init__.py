@@ -58,7 +58,6 @@ class _WordWriter:
         self._bookmark_ids = 0
 
     def write(self, out: BinaryIO) -> list[Diagnostic]:
-        self._check_grid()
         self._check_attachment_names()
         word = docx.Document()
         package.drop_template_leftovers(word)
@@ -78,13 +77,6 @@ class _WordWriter:
         if self.diagnostics.has_errors:
             raise WriterError(self.diagnostics.errors)
         return self.diagnostics.warnings
-
-    def _check_grid(self) -> None:
-        grid, page = self.profile.grid, self.profile.page
-        height = Mm(page.height_mm).twips - Mm(page.margin_top_mm).twips - Mm(page.margin_bottom_mm).twips
-        if grid.lines_per_page * self.pitch > height:
-            raise WriterError(f"{self.profile.path}: error: {grid.lines_per_page} lines of {self.pitch} twips "
-                              f"do not fit the {height}-twip text height")
 
     def _check_attachment_names(self) -> None:
         meta = self.document.meta

@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence, assert_never
 
-from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import Furniture, furniture
 from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
-from .punctuation import MAX_FRACTION, allowances, blank_side
+from .punctuation import allowances, blank_side
 
 
 @dataclass(frozen=True)
@@ -82,10 +81,7 @@ class Typesetter:
         self.profile = profile
         self.fonts = fonts
         self.geometry = geometry
-        self.squeeze_fraction = profile.pdf.max_punctuation_compression
-        if not 0 <= self.squeeze_fraction <= MAX_FRACTION:
-            raise WriterError(f"{profile.path}: error: [pdf] max_punctuation_compression must be between 0 and "
-                              f"{MAX_FRACTION} (a cell), not {self.squeeze_fraction}")
+        self.squeeze_fraction = profile.pdf.max_punctuation_compression  # at most half a cell: the profile checks it
 
     def size(self, role: str) -> float:
         return self.profile.role(role).size_pt

@@ -19,8 +19,6 @@ from ...fonts import LoadedFont
 BLANK_RIGHT = frozenset("，。、；：？！）》」』”’〉】〕］｝〗〙〛")
 # Ink in the right half, blank on the left.
 BLANK_LEFT = frozenset("（《「『“‘〈【〔［｛〖〘〚")
-# The widest compression clreq allows: a mark keeps at least half a cell.
-MAX_FRACTION = 0.5
 
 
 def blank_side(char: str) -> str | None:
