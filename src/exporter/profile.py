@@ -169,7 +169,7 @@ class Matches:
 class Template:
     """A string with `{field}` placeholders the writers fill in.
 
-    Only bare names from `fields` are allowed: the writers fill some templates with
+    Only bare names from `fields` are allowed: some templates are filled with
     `str.format` and some by replacement, and `{year.__class__}`, `{n[0]}`, `{n:02}` or a
     literal `{{` would print Python internals in one and the raw braces in the other.
     `one_of`: at least one of these fields must appear; `once`: exactly once (the page
@@ -285,6 +285,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("numbering", "level4"): Template(("n", "cn"), one_of=("n", "cn")),
     ("recipients", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "blank_lines_before"): NOT_NEGATIVE, ("attachments", "indent_chars"): NOT_NEGATIVE,
+    ("attachments", "number"): Template(("n",), one_of=("n",)),
     ("signature", "blank_lines_before"): NOT_NEGATIVE, ("signature", "right_indent_chars"): NOT_NEGATIVE,
     ("note", "indent_chars"): NOT_NEGATIVE,
     ("imprint", "indent_chars"): NOT_NEGATIVE,
@@ -300,7 +301,6 @@ RULES: dict[tuple[str, str], Rule] = {
     ("docx", "autospace_em"): NOT_NEGATIVE, ("docx", "punctuation_width_percent"): WORD_CHARACTER_SCALE,
     ("docx", "run_boundary_pt"): NOT_NEGATIVE, ("docx", "line_fit_margin_pt"): NOT_NEGATIVE,
     ("pdf", "language"): LANGUAGE,
-    ("pdf", "attachment_number"): Template(("n",), one_of=("n",)),
     ("pdf", "max_punctuation_compression"): Range(0, MAX_PUNCTUATION_COMPRESSION),
     ("xlsx", "data_sheet"): SheetName(), ("xlsx", "readme_sheet"): SheetName(),
     ("xlsx", "dictionary_sheet"): SheetName(), ("xlsx", "checks_sheet"): SheetName(),

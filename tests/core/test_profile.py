@@ -220,8 +220,7 @@ TEMPLATES = [
     ('format = "— {n} —"', 'format = "{n}/{n}"', "[page_number] format must contain {n} only once"),
     ('level2 = "（{cn}）"', 'level2 = "（二）"', "[numbering] level2 must contain {n} or {cn}"),
     ('level3 = "{n}."', 'level3 = "{num}."', "[numbering] level3 has an unknown field {num} (allowed: {n}, {cn})"),
-    ('attachment_number = "{n}."', 'attachment_number = "{i}."',
-     "[pdf] attachment_number has an unknown field {i} (allowed: {n})"),
+    ('number = "{n}."', 'number = "{i}."', "[attachments] number has an unknown field {i} (allowed: {n})"),
     ('decimal_format = "#,##0.{zeros}"', 'decimal_format = "#,##0.00"', "[xlsx] decimal_format must contain {zeros}"),
 ]
 
@@ -237,7 +236,6 @@ def test_template_fields_are_checked(tmp_path, old, new, message):
 def test_bundled_templates_pass_and_render():
     p = load_profile(str(BUNDLED))
     assert p.date.format.format(year=2022, month=3, day=1) == "2022年3月1日"
-    assert p.pdf.attachment_number.format(n=2) == "2."
 
 
 def test_every_rule_names_a_key_of_the_schema():
