@@ -55,6 +55,12 @@ class Pt(float):
 class Twips(int):
     """Twentieths of a point: WordprocessingML's unit for page geometry, indents and spacing."""
 
+    def __new__(cls, value: int) -> Twips:
+        # int() would silently drop a fraction; a twips value is made by rounding, never by truncating.
+        if value != int(value):
+            raise ValueError(f"a length in twips is a whole number, not {value!r}")
+        return super().__new__(cls, value)
+
     @property
     def pt(self) -> float:
         return int(self) / TWIPS_PER_POINT

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from ...furniture import Furniture
 from ...profile import Profile
+from ...units import Pt, Twips
 from . import styles
 from .lines import TextMetrics, count_lines, rendered_width_pt
-from .ooxml import eighth_points, indent, paragraph, role_fonts, rpr, run, text_runs, twips_from_pt, w
+from .ooxml import indent, paragraph, role_fonts, rpr, run, text_runs, w
 
 
 @dataclass
@@ -56,7 +57,7 @@ class FurnitureLayout:
         return paragraph(style)
 
     def lines_of(self, text: str, first_twips: int, rest_twips: int, metrics: TextMetrics | None = None) -> int:
-        return count_lines(text, metrics or self.condensed, first_twips / 20, rest_twips / 20)
+        return count_lines(text, metrics or self.condensed, Twips(first_twips).pt, Twips(rest_twips).pt)
 
     # -- 署名 and 成文日期 [G1] ---------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class FurnitureLayout:
         return placed
 
     def _advance_twips(self, text: str) -> int:
-        return round(rendered_width_pt(text, self.condensed) * 20)
+        return Pt(rendered_width_pt(text, self.condensed)).twips
 
     # -- 版记 [H1–H5] -------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class FurnitureLayout:
             if index == len(rows) - 1:
                 # Renderers draw the top rule outside the first row (LibreOffice adds its width to
                 # the table), and the trailer paragraph must still fit on the page.
-                height -= styles.TWIPS_TRAILER + twips_from_pt(imprint.outer_rule_pt)
+                height -= styles.TWIPS_TRAILER + Pt(imprint.outer_rule_pt).twips
             if text:
                 content = paragraph(styles.IMPRINT, [run(text, rpr(role_fonts(role)))],
                                     [indent(left=round(imprint.indent_chars * char) + hang,
@@ -210,8 +211,8 @@ class FurnitureLayout:
     def _imprint_table_properties(self):
         imprint = self.profile.imprint
         color = self.profile.colors.word_text
-        outer = {"val": "single", "sz": eighth_points(imprint.outer_rule_pt), "space": 0, "color": color}
-        inner = {"val": "single", "sz": eighth_points(imprint.inner_rule_pt), "space": 0, "color": color}
+        outer = {"val": "single", "sz": Pt(imprint.outer_rule_pt).eighth_points, "space": 0, "color": color}
+        inner = {"val": "single", "sz": Pt(imprint.inner_rule_pt).eighth_points, "space": 0, "color": color}
         none = {"val": "nil"}
         return w("tblPr", None,
                  w("tblW", {"w": self.text_width, "type": "dxa"}),

@@ -1,4 +1,4 @@
-"""WordprocessingML building blocks for the Word writer: elements, run fonts, units as OOXML stores them.
+"""WordprocessingML building blocks for the Word writer: elements, run fonts.
 
 Layout decisions live in the callers; this module only knows how OOXML spells things and
 in which order the schema wants child elements (Word rejects or ignores misordered ones).
@@ -14,15 +14,6 @@ from docx.oxml.ns import qn
 from ...profile import Profile, Role
 from ...units import Pt
 from .lines import punctuation_segments
-
-
-def twips_from_pt(pt: float) -> int:
-    return Pt(pt).twips
-
-
-def eighth_points(pt: float) -> int:
-    """Border widths are stored in eighths of a point."""
-    return Pt(pt).eighth_points
 
 
 def w(tag: str, attrs: dict | None = None, *children) -> OxmlElement:
