@@ -362,3 +362,18 @@ def test_the_readme_example_of_a_house_profile_loads(tmp_path):
     p = load_profile(str(_write(tmp_path / "county.toml", example)))
     assert (p.name, p.page_number.odd_alignment, p.page_number.even_alignment) == ("county", "center", "center")
     assert p.role("body").word == "方正仿宋_GBK" and p.role("body").size_pt == 16.0
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('caption = "表{n}　{caption}"', 'caption = "表{n}"', "[table] caption must contain {caption}"),
+    ('unit_line = "单位：{unit}"', 'unit_line = "单位：{units}"',
+     "[table] unit_line has an unknown field {units} (allowed: {unit})"),
+    ('number_alignment = "center"', 'number_alignment = "left"',
+     "[table] number_alignment must be one of 'center', 'right', not 'left'"),
+    ("cell_line_spacing = 1.0", "cell_line_spacing = 0.0", "[table] cell_line_spacing must be greater than 0, not 0"),
+], ids=["caption", "unit_line", "number_alignment", "cell_line_spacing"])
+def test_table_settings_are_checked(tmp_path, old, new, message):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    assert [str(d) for d in info.value.diagnostics] == [_located(path, new) + message]
