@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence, assert_never
 
+from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import Furniture, furniture
 from ...model import Block, Document, Heading, Paragraph, Table
