@@ -62,6 +62,7 @@ class ImportResult:
     removed: list[Removed]
     counts: Counts
     warnings: list[str] = field(default_factory=list)
+    encoding_evidence: str = ""     # why a legacy encoding was assumed ("" when a BOM or UTF-8 decided)
 
     @property
     def headings(self) -> list[HeadingItem]:
@@ -92,8 +93,10 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
     decoded = decode(path.read_bytes(), str(path))
     physical = [(n, line) for n, line in enumerate(decoded.text.split("\n"), start=1)]
-    return _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
-                         options)
+    result = _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
+                           options)
+    result.encoding_evidence = decoded.evidence
+    return result
 
 
 def import_text(text: str, name: str = "input.txt", options: ImportOptions | None = None) -> ImportResult:
