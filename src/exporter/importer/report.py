@@ -11,6 +11,7 @@ COUNT_LABELS = {
     "punctuation": "half-width punctuation made full-width",
     "width": "full-width digits/letters made ASCII",
     "invisible": "zero-width characters removed",
+    "control": "control characters removed",
     "indent": "indented lines unindented",
     "spaces": "stray spaces removed",
     "rejoin": "broken lines rejoined",
