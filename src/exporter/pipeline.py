@@ -15,7 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, ExportError, InternalError, OutputError
+from .diagnostics import Diagnostic, ExportError, FontError, InternalError, OutputError
 from . import outputs
 from .lint import lint
 from .model import Document
@@ -71,6 +71,7 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
     except ExportError as exc:
         outcome.diagnostics.extend(exc.diagnostics)
         outcome.exit_code = exc.exit_code
+        outcome.outputs = getattr(exc, "written", [])
     except RecursionError:
         outcome.diagnostics.append(Diagnostic("error", "structure nested too deeply to export", path=str(path)))
         outcome.exit_code = InternalError.exit_code
@@ -90,27 +91,46 @@ def write_outputs(document: Document, profile: Profile, formats: list[str], outp
     stem = document.source.stem
     targets = [output_dir / f"{stem}.{fmt}" for fmt in formats]
     temporaries: list[Path] = []
+    written: list[Path] = []
+    font_problems: list[Diagnostic] = []
     try:
         with outputs.locked(output_dir, stem):
             outputs.recover(output_dir, stem)
             try:
-                for fmt in formats:
+                for fmt, target in zip(formats, targets):
                     temp = outputs.new_temporary(output_dir, stem, fmt)
                     temporaries.append(temp)
-                    with open(temp, "wb") as out:
-                        diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
-                        out.flush()
-                        os.fsync(out.fileno())
+                    try:
+                        with open(temp, "wb") as out:
+                            diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
+                            out.flush()
+                            os.fsync(out.fileno())
+                    except FontError as exc:
+                        # Only the PDF needs fonts: a font missing on this machine must not cost
+                        # the .docx and .xlsx. The old PDF, if any, stays as it was.
+                        font_problems.extend(exc.diagnostics)
+                        if target.exists():
+                            font_problems.append(Diagnostic(
+                                "warning", f"not replaced: {target} is still the one of an earlier export",
+                                path=str(target)))
+                        outputs.discard([temporaries.pop()])
+                        continue
+                    written.append(target)
                     # A writer's object trees (lxml, reportlab) hold cycles; free them before the
                     # next writer builds its own, so peak memory is one writer's, not the sum.
                     gc.collect()
-                outputs.commit(output_dir, stem, list(zip(temporaries, targets)))
+                if written:
+                    outputs.commit(output_dir, stem, list(zip(temporaries, written)))
                 temporaries = []
             finally:
                 outputs.discard(temporaries)
     except OSError as exc:
         raise OutputError(_os_error_message(exc, output_dir)) from None
-    return targets
+    if font_problems:
+        error = FontError(font_problems)
+        error.written = written  # type: ignore[attr-defined]  # what did go out, for the summary
+        raise error
+    return written
 
 
 def _check_output_dir(output_dir: Path) -> None:

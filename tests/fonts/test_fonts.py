@@ -202,3 +202,77 @@ def test_without_fontconfig_the_font_folders_are_read_by_name_table(monkeypatch)
     assert bold is not None and bold.path.endswith("NotoSerifCJK-Bold.ttc") and bold.index == 2
     kai = catalog.find_family("文鼎ＰＬ简中楷", faces)                    # a localized family name
     assert kai is not None and Path(kai.path) == AR_PL_KAITI
+
+
+# ---- symbols no CJK face has: ‱ and the last-resort search --------------------------------------
+
+PERMYRIAD_SOURCE = "---\ntitle: 某省2025年政府工作报告\n---\n\n人口自然增长率为3.2‱，较上年下降0.5‰。\n"
+
+
+def pdf_chars(path: Path, wanted: str) -> list[tuple[str, str]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [(c["text"], c["fontname"].split("+", 1)[-1]) for page in pdf.pages for c in page.chars
+                if c["text"] in wanted]
+
+
+def without_symbol_fallbacks(tmp_path: Path) -> Path:
+    """The profile with only CJK fallback faces, so ‱ must come from the last-resort search."""
+    text = (ROOT / "templates" / "gbt9704.toml").read_text(encoding="utf-8")
+    text, replaced = re.subn(r'(?ms)^\[fallback\]\npdf = \[.*?\]', '[fallback]\npdf = ["Noto Serif CJK SC"]', text)
+    assert replaced == 1
+    path = tmp_path / "cjk-fallbacks-only.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_cjk_face_has_the_per_myriad_sign_but_dejavu_does():
+    """The premise of the fallback: the CJK faces lack ‱, a DejaVu face has it."""
+    from exporter.fonts import resolve_fallbacks
+    from exporter.fonts.faces import face_info
+
+    profile = load_profile("gbt9704")
+    cjk = [f for f in catalog.installed_faces() if any("CJK" in name or "Fandol" in name for name in f.families)]
+    assert cjk and not any(face_info(f).covers("‱") for f in cjk)
+    assert any(face_info(f).covers("‱") for f in resolve_fallbacks(profile) if f.family.startswith("DejaVu"))
+
+
+@pytest.mark.parametrize("profile_kind", ["shipped", "cjk fallbacks only"])
+def test_a_source_with_the_per_myriad_sign_exports_all_three_and_the_pdf_shows_it(tmp_path, profile_kind):
+    source = tmp_path / "permyriad.md"
+    source.write_text(PERMYRIAD_SOURCE, encoding="utf-8")
+    args = ["all", str(source), "-o", str(tmp_path / "out")]
+    if profile_kind != "shipped":
+        args += ["--profile", str(without_symbol_fallbacks(tmp_path))]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert all((tmp_path / "out" / f"permyriad.{ext}").is_file() for ext in ("docx", "pdf", "xlsx"))
+    chars = pdf_chars(tmp_path / "out" / "permyriad.pdf", "‱‰")
+    assert [c for c, _font in chars] == ["‱", "‰"]
+    permyriad_font = chars[0][1]
+    # The shipped profile lists DejaVu Serif first among the symbol faces; the last-resort search
+    # takes regular TrueType faces by family name, and of the installed ones "DejaVu Math TeX Gyre"
+    # sorts first.
+    expected = "DejaVuSerif" if profile_kind == "shipped" else "DejaVuMathTeXGyre-Regular"
+    assert permyriad_font == expected
+    assert chars[1][1].startswith("FandolFang")  # ‰ is in the body face itself
+
+
+def test_a_character_no_font_has_stops_only_the_pdf(tmp_path):
+    source = tmp_path / "rare.md"
+    source.write_text("---\ntitle: 缺字\n---\n\n有一个\U0010FFFD字。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "rare.pdf").write_bytes(b"%PDF- an earlier export")
+    result = CliRunner().invoke(main, ["all", str(source), "-o", str(out)])
+    assert result.exit_code == 5
+    assert re.search(r"rare\.md:5:4: error: .*U\+10FFFD", result.stderr)
+    assert f"warning: not replaced: {out / 'rare.pdf'} is still the one of an earlier export" in result.stderr
+    assert (out / "rare.pdf").read_bytes() == b"%PDF- an earlier export"
+    import docx as python_docx
+    import openpyxl
+
+    assert "有一个\U0010FFFD字。" in [p.text for p in python_docx.Document(str(out / "rare.docx")).paragraphs]
+    assert openpyxl.load_workbook(out / "rare.xlsx").sheetnames
+    assert sorted(p.name for p in out.iterdir()) == ["rare.docx", "rare.pdf", "rare.xlsx"]

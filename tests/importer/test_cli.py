@@ -76,3 +76,36 @@ def test_help_lists_every_switch():
     for switch in ("--no-punctuation", "--no-width", "--no-invisible", "--no-spaces", "--no-rejoin",
                    "--no-furniture", "--no-boilerplate", "--no-figures", "--title", "--force", "-o, --output"):
         assert switch in proc.stdout
+
+
+def test_a_draft_that_would_fail_check_is_never_written(tmp_path, monkeypatch):
+    """The safety net behind the emitter: a draft the reader rejects is reported, not written."""
+    from click.testing import CliRunner
+
+    from exporter import cli
+    from exporter.importer import command, import_text
+
+    def broken_import(path, options):
+        result = import_text(TEXT)
+        result.markdown = result.markdown.replace("fig_001", "Fig 1")  # an id the reader refuses
+        return result
+
+    monkeypatch.setattr(command, "import_file", broken_import)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.txt").write_text(TEXT, encoding="utf-8")
+    proc = CliRunner().invoke(cli.main, ["import", "report.txt"])
+    assert proc.exit_code == 70
+    errors = proc.stderr.splitlines()
+    assert errors[0] == ("report.txt: error: the draft for source/report.md would not pass `exporter check`, so it "
+                         "was not written; this is a bug in `exporter import`: please report it with this file")
+    assert errors[1].startswith("source/report.md:") and len(errors) >= 2
+    assert "check: not written: " in proc.stdout
+    assert not (tmp_path / "source").exists()
+
+
+def test_control_characters_are_removed_and_counted(tmp_path):
+    (tmp_path / "report.txt").write_bytes(TEXT.replace("成效明显", "成\x7f效\x0b明\x1b显").encode("utf-8"))
+    proc = run("import", "report.txt", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "control characters removed 3" in proc.stdout
+    assert "成效明显" in read_source(tmp_path / "source" / "report.md").document.body_text()

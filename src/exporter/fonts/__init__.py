@@ -5,8 +5,11 @@
 
 Each role takes the first face of its list that is installed and embeddable: the official
 Windows files first (`windows_files`), then the `pdf` families in order. A character the
-role's face lacks comes from the first `[fallback] pdf` face that has it; a character no
-font has is a FontError naming it and where the source uses it, never an empty box.
+role's face lacks comes from the first `[fallback] pdf` face that has it (the CJK faces, then
+the symbol-rich DejaVu/Noto/Liberation families the profile lists after them); failing those,
+from any installed face that has it, in a fixed order (see `last_resort_face`). Only a
+character no installed font has is a FontError naming it and where the source uses it, never
+an empty box.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from typing import Callable, Iterable, Mapping
 from ..diagnostics import Diagnostic, ERROR, FontError
 from ..model import Position
 from ..profile import Profile, Role
-from .catalog import InstalledFace, find_family, find_windows_file, installed_faces, platform_hint, read_faces
+from .catalog import (
+    InstalledFace, faces_with_char, find_family, find_windows_file, installed_faces, platform_hint, read_faces,
+)
 from .faces import face_info
 from .loader import LoadedFont, load_font
 
 __all__ = [
-    "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "prepare_fonts",
-    "resolve_fallbacks", "resolve_role",
+    "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "find_donor", "last_resort_face",
+    "prepare_fonts", "resolve_fallbacks", "resolve_role",
 ]
 
 INSTALL_HINT = {
@@ -78,6 +83,36 @@ def resolve_fallbacks(profile: Profile) -> list[InstalledFace]:
         if face is not None and face not in found and _usable(face, []):
             found.append(face)
     return found
+
+
+def find_donor(char: str, fallbacks: list[InstalledFace]) -> InstalledFace | None:
+    """The face that prints `char` for a role whose own face lacks it: the profile's fallbacks
+    in order, then any installed face."""
+    for face in fallbacks:
+        if face_info(face).covers(char):
+            return face
+    return last_resort_face(char)
+
+
+def last_resort_face(char: str) -> InstalledFace | None:
+    """Any installed, embeddable face that has `char` (‱ is in no CJK face, but in DejaVu).
+
+    The order is fixed, so the same fonts give the same PDF: regular styles before bold and
+    italic, TrueType before CFF (no conversion), then by family name, file path and face index.
+    Fontconfig's character index narrows the search where it runs; elsewhere every installed
+    face's cmap is read, which happens only for a character all the profile's faces lack.
+    """
+    if unicodedata.category(char).startswith("C") or char.isspace():
+        return None  # controls and unassigned code points print nothing in any face
+    candidates = sorted(faces_with_char(char), key=lambda f: (
+        not f.is_regular(), f.outline != "TrueType", f.family.casefold(), f.path, f.index))
+    for face in candidates:
+        try:
+            if face_info(face).covers(char) and _usable(face, []):
+                return face
+        except OSError:  # a font removed since it was listed
+            continue
+    return None
 
 
 def _usable(face: InstalledFace, unusable: list[str]) -> bool:
@@ -148,7 +183,7 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
                 continue
             if fallbacks is None:
                 fallbacks = resolve_fallbacks(profile)
-            donor = next((f for f in fallbacks if face_info(f).covers(char)), None)
+            donor = find_donor(char, fallbacks)
             if donor is None:
                 missing.setdefault(char, []).append(role_name)
             else:
@@ -175,7 +210,8 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
 def _missing_char(char: str, roles: list[str], pos: Position | None, fallbacks: list[InstalledFace]) -> Diagnostic:
     searched = ", ".join(f.family for f in fallbacks) or "none installed"
     message = (f"no installed font has the character '{char}' ({char_name(char)}) that the "
-               f"{'/'.join(sorted(roles))} text uses (fallback fonts searched: {searched}); "
+               f"{'/'.join(sorted(roles))} text uses (fallback fonts searched: {searched}, then every "
+               f"installed font); "
                f"remove the character or install a font that has it")
     if unicodedata.category(char).startswith("C"):
         message = (f"the character {char_name(char)} cannot be printed (used in the "

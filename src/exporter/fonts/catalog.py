@@ -123,10 +123,28 @@ def _installed_faces(windows_dirs: tuple[str, ...], with_fontconfig: bool) -> tu
     return tuple(faces)
 
 
-def _fontconfig_faces() -> list[InstalledFace]:
+def faces_with_char(char: str) -> tuple[InstalledFace, ...]:
+    """The installed faces that may have `char`: fontconfig's answer where it runs (it indexes
+    every face's character set), otherwise every installed face (the caller reads the cmaps)."""
+    if shutil.which("fc-list") is None:
+        return installed_faces()
+    return _faces_with_char(char, tuple(str(d) for d in windows_font_dirs()))
+
+
+@lru_cache(maxsize=256)
+def _faces_with_char(char: str, windows_dirs: tuple[str, ...]) -> tuple[InstalledFace, ...]:
+    faces = _fontconfig_faces(f":charset={ord(char):x}")
+    seen = {(f.path, f.index) for f in faces}
+    for folder in windows_dirs:  # fontconfig does not index the Windows folders
+        faces.extend(f for f in _scan_folder(Path(folder)) if (f.path, f.index) not in seen)
+    return tuple(faces)
+
+
+def _fontconfig_faces(pattern: str | None = None) -> list[InstalledFace]:
     try:
         listing = subprocess.run(
-            ["fc-list", "-f", FONTCONFIG_FIELDS], capture_output=True, check=True, timeout=60,
+            ["fc-list", "-f", FONTCONFIG_FIELDS, *([pattern] if pattern else [])], capture_output=True, check=True,
+            timeout=60,
         ).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.SubprocessError):
         return []

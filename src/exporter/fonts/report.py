@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Mapping
 
 from ..profile import Profile
-from . import InstalledFace, Resolution, char_name, describe_missing_role, resolve_fallbacks, resolve_role
+from . import (
+    InstalledFace, Resolution, char_name, describe_missing_role, find_donor, resolve_fallbacks, resolve_role,
+)
 from .cache import cache_root
 from .faces import face_info
 
@@ -40,7 +42,7 @@ def role_reports(profile: Profile, chars_by_role: Mapping[str, str]) -> list[Rol
                     continue
                 if fallbacks is None:
                     fallbacks = resolve_fallbacks(profile)
-                donor = next((f for f in fallbacks if face_info(f).covers(char)), None)
+                donor = find_donor(char, fallbacks)
                 if donor is None:
                     report.missing.append(char)
                 else:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cjk import INVISIBLE, display_width
-from .cleanup import remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from .cleanup import remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
 from .figures import Figure, FigureTagger, Segment
 from .front import (
     DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
@@ -62,6 +62,7 @@ class ImportResult:
     removed: list[Removed]
     counts: Counts
     warnings: list[str] = field(default_factory=list)
+    encoding_evidence: str = ""     # why a legacy encoding was assumed ("" when a BOM or UTF-8 decided)
 
     @property
     def headings(self) -> list[HeadingItem]:
@@ -92,8 +93,10 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
     decoded = decode(path.read_bytes(), str(path))
     physical = [(n, line) for n, line in enumerate(decoded.text.split("\n"), start=1)]
-    return _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
-                         options)
+    result = _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
+                           options)
+    result.encoding_evidence = decoded.evidence
+    return result
 
 
 def import_text(text: str, name: str = "input.txt", options: ImportOptions | None = None) -> ImportResult:
@@ -127,7 +130,8 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
     lines = take_end_block(lines, front, removed)
     drop_invisible_only(front, INVISIBLE)
     for key, value in (properties or {}).items():
-        if getattr(front, key) is None:
+        value = remove_control(remove_invisible(value, Counts()), counts).strip()
+        if getattr(front, key) is None and value:
             setattr(front, key, value)
     warnings = []
     if options.title:
@@ -159,6 +163,7 @@ def _clean_bookmark(bookmark: tuple[str, str], options: ImportOptions) -> tuple[
     """A bookmark's text goes through the same clean-up as its line, so it is found there again."""
     name, text = bookmark
     scratch = Counts()
+    text = remove_control(text, scratch)
     if options.on("invisible"):
         text = remove_invisible(text, scratch)
     if options.on("width"):
@@ -177,6 +182,7 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
             text = text.replace("\f", "")
             if not text.strip():
                 page_breaks.add(number)
+        text = remove_control(text, counts)
         visible = "".join(ch for ch in text if ch not in INVISIBLE)
         zero_width_only = bool(text.strip()) and not visible.strip()
         if options.on("invisible"):

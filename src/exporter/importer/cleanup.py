@@ -15,6 +15,10 @@ import re
 from ..cjk import INVISIBLE, has_chinese, is_chinese
 from .lines import Counts
 
+# What the reader refuses in a source (XML 1.0 cannot carry it, a PDF has no glyph for it), and
+# the C1 controls, which no report means either: C0 controls but tab and line breaks, DEL, C1,
+# noncharacters. Always removed (a draft that holds one would not pass `exporter check`), and counted.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ufdd0-\ufdef]")
 INDENT_CHARS = " \t\u3000\u2002\u2003\u2009\u00a0"
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -24,6 +28,12 @@ _FULLWIDTH_NUMBER = re.compile(r"[０-９]+(?:[，,][０-９]{3})*(?:[．.][０-
 _FULLWIDTH_PERCENT = re.compile(r"(?<=\d)％")
 _FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
 
+
+
+def remove_control(text: str, counts: Counts) -> str:
+    cleaned, n = _CONTROL.subn("", text)
+    counts.add("control", n)
+    return cleaned
 
 
 def remove_invisible(text: str, counts: Counts) -> str:

@@ -9,10 +9,19 @@ style and outline level, Word's own list numbering written out as text, and book
 * Bookmarks hold indicator ids (the Word writer names one bookmark per figure), so an
   indicator keeps its id when last year's .docx is imported.
 Headers and footers (page numbers) are not read.
+
+The file may be hostile (a zip bomb, a billion-laughs DTD, a truncated download): before
+python-docx sees it, every member is decompressed once in bounded chunks (its CRC checked),
+against caps on the total size, the XML size and the compression ratio, and any DTD is refused
+(OPC forbids them in a package, and a DTD is what entity expansion needs). Every problem is a
+located error, `file.docx: error: <part>: …`, never a traceback.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,14 +53,126 @@ class DocxRead:
         return len(self.physical)
 
 
+# Caps for a report's package. A 1,000-page report's word/document.xml is about 20 MB and its
+# XML compresses 13-17 times; a zip bomb compresses about 1,000 times.
+MAX_PACKAGE_BYTES = 128 * 2**20        # the .docx file itself
+MAX_TOTAL_BYTES = 512 * 2**20          # all members decompressed (pictures included)
+MAX_XML_BYTES = 64 * 2**20             # XML members decompressed: they become lxml trees (~10x)
+MAX_RATIO = 200                        # decompressed / compressed, for members over RATIO_GRACE
+RATIO_GRACE = 2**20
+CHUNK = 2**20
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be"))
+
+
 def read_docx(path: Path) -> DocxRead:
+    shown = str(path)
+    package = _checked_package(path, shown)
+    document = _parse_document(package, shown)
+    try:
+        return _read_document(document, _custom_properties(package, shown))
+    except ValueError as exc:  # an attribute python-docx or this reader cannot convert (w:val="x")
+        raise SourceError(_error(shown, None, f"unexpected content in the document's XML ({exc}); "
+                                 "save the file again from Word or WPS")) from None
+
+
+def _error(shown: str, part: str | None, message: str) -> Diagnostic:
+    return Diagnostic("error", f"{part}: {message}" if part else message, path=shown)
+
+
+def _checked_package(path: Path, shown: str) -> bytes:
+    """The file's bytes, once every member has been decompressed within the caps."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PACKAGE_BYTES:
+            raise SourceError(_error(shown, None, f"the file is {size / 2**20:.0f} MB, more than the "
+                                     f"{MAX_PACKAGE_BYTES // 2**20} MB a report's .docx can need; not imported"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(_error(shown, None, f"cannot read: {exc.strerror or exc}")) from None
+    try:
+        package = zipfile.ZipFile(io.BytesIO(raw))
+        infos = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise SourceError(_error(shown, None, f"not a readable .docx file: not a zip package ({exc})")) from None
+    total = sum(info.file_size for info in infos)
+    xml_total = sum(info.file_size for info in infos if info.filename.lower().endswith(XML_SUFFIXES))
+    if total > MAX_TOTAL_BYTES or xml_total > MAX_XML_BYTES:
+        raise SourceError(_error(shown, None, (
+            f"the package would decompress to {total / 2**20:,.0f} MB ({xml_total / 2**20:,.0f} MB of XML) from "
+            f"{len(raw) / 2**20:,.1f} MB, more than a report can need ({MAX_TOTAL_BYTES // 2**20} MB, "
+            f"{MAX_XML_BYTES // 2**20} MB of XML): refused as a possible zip bomb")))
+    with package:
+        for info in infos:
+            _check_member(package, info, shown)
+    return raw
+
+
+def _check_member(package: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
+    part = info.filename
+    if info.file_size > RATIO_GRACE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise SourceError(_error(shown, part, (
+            f"compressed {info.file_size / max(info.compress_size, 1):,.0f} to 1 ({info.compress_size:,} bytes "
+            f"would become {info.file_size:,}); no document part compresses more than {MAX_RATIO} to 1: "
+            f"refused as a possible zip bomb")))
+    is_xml = part.lower().endswith(XML_SUFFIXES)
+    tail = b""
+    try:
+        # zipfile never returns more than the declared size and checks the CRC at the end, so a
+        # member that lies about its size is an error here, not a memory blow-up.
+        with package.open(info) as member:
+            while chunk := member.read(CHUNK):
+                if is_xml:
+                    window = tail + chunk
+                    if any(mark in window for mark in DOCTYPE_MARKS):
+                        raise SourceError(_error(shown, part, (
+                            "the XML declares a DTD (<!DOCTYPE …>), which Office files never contain and "
+                            "entity-expansion attacks need: not imported")))
+                    tail = window[-32:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise SourceError(_error(shown, part, f"damaged compressed data ({exc}); the file is truncated or "
+                                 "corrupt: save it again from Word or WPS")) from None
+    except (NotImplementedError, RuntimeError) as exc:  # another compression method, or encrypted
+        raise SourceError(_error(shown, part, f"cannot be read ({exc}); save the file again from Word or WPS "
+                                 "without a password")) from None
+
+
+def _parse_document(package: bytes, shown: str):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise SourceError(Diagnostic("error", f"not a readable .docx file ({exc})", path=str(path)))
+        return docx.Document(io.BytesIO(package))
+    except etree.XMLSyntaxError:
+        raise SourceError(_locate_xml_error(package, shown)) from None
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise SourceError(_error(shown, None, f"not a readable .docx file ({exc})")) from None
+
+
+def _safe_parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def _locate_xml_error(package: bytes, shown: str) -> Diagnostic:
+    """Which part's XML is malformed, and where (python-docx's own error does not say)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(XML_SUFFIXES):
+                continue
+            try:
+                etree.fromstring(archive.read(info), _safe_parser())
+            except etree.XMLSyntaxError as exc:
+                line, column = exc.position
+                return _error(shown, f"{info.filename}:{line}:{column}", f"malformed XML ({exc.msg})")
+    return _error(shown, None, "malformed XML in the package")
+
+
+def _read_document(document, properties: dict[str, str]) -> DocxRead:
     numbering = _Numbering(document)
     styles = _StyleInfo(document)
     physical: list[tuple[int, str]] = []
@@ -68,7 +189,7 @@ def read_docx(path: Path) -> DocxRead:
         label = numbering.label(element, styles.numbering(style_id))
         physical.append((number, label + text))
         hints[number] = hint
-    return DocxRead(physical, hints, _unread(document.element.body), _custom_properties(path))
+    return DocxRead(physical, hints, _unread(document.element.body), properties)
 
 
 # Custom document properties the Word writer records (File › Properties › Custom), by the
@@ -76,18 +197,26 @@ def read_docx(path: Path) -> DocxRead:
 CUSTOM_PROPERTY_KEYS = {"地区": "region", "地区代码": "region_code", "统计时期": "period", "发文字号": "doc_number"}
 
 
-def _custom_properties(path: Path) -> dict[str, str]:
-    import zipfile
+CUSTOM_PART = "docProps/custom.xml"
 
+
+def _custom_properties(package: bytes, shown: str) -> dict[str, str]:
     from lxml import etree
 
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        try:
+            data = archive.read(CUSTOM_PART)
+        except KeyError:
+            return {}
     try:
-        with zipfile.ZipFile(path) as package:
-            data = package.read("docProps/custom.xml")
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return {}
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position
+        raise SourceError(_error(shown, f"{CUSTOM_PART}:{line}:{column}", (
+            f"malformed custom document properties ({exc.msg}); remove them in File › Properties › Custom, "
+            f"or save the file again"))) from None
     found = {}
-    for prop in etree.fromstring(data):
+    for prop in root:
         key = CUSTOM_PROPERTY_KEYS.get(prop.get("name", ""))
         value = "".join(prop.itertext()).strip()
         if key and value:

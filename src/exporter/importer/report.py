@@ -11,6 +11,7 @@ COUNT_LABELS = {
     "punctuation": "half-width punctuation made full-width",
     "width": "full-width digits/letters made ASCII",
     "invisible": "zero-width characters removed",
+    "control": "control characters removed",
     "indent": "indented lines unindented",
     "spaces": "stray spaces removed",
     "rejoin": "broken lines rejoined",
@@ -24,6 +25,8 @@ def render_report(result: ImportResult, target: str | None, check_summary: str |
     arrow = f" -> {target}" if target else ""
     out.append(f"{result.source_name}{arrow}: {result.input_kind}, {result.encoding}, {result.line_ending}, "
                f"{result.input_lines} lines")
+    if result.encoding_evidence:
+        out.append(f"  encoding: {result.encoding} assumed ({result.encoding_evidence})")
     front = result.front
     fields = [key for key in ("issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
                               "printed_by", "printed_on") if getattr(front, key)]
