@@ -301,7 +301,7 @@ def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
     from .diagnostics import FontError
     from .fonts.report import format_reports, has_problems, role_reports, shown
     from .profile import load_profile
-    from .writers.pdf.content import characters_by_role
+    from .printed import characters_by_role
 
     paths = find_sources(sources)
     chars: dict[str, set[str]] = {}

@@ -14,9 +14,9 @@ from typing import Sequence
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...model import Document, Heading
+from ...printed import Furniture, furniture, heading_role
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
-from .content import Furniture, furniture, heading_role
 from .geometry import Geometry
 from .punctuation import MAX_FRACTION, allowances, blank_side
 

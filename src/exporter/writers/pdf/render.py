@@ -10,10 +10,10 @@ from reportlab.pdfgen.canvas import Canvas
 from ... import __version__
 from ...fonts import FontSet
 from ...model import Document
+from ...printed import page_number_text
 from ...profile import Profile
 from ...timestamps import document_datetime
 from .compose import PlacedLine, Typesetter
-from .content import page_number_text
 from .geometry import Geometry, POINTS_PER_MM
 from .paginate import Page
 

@@ -1,7 +1,8 @@
 """What the PDF prints besides the body, as strings, and which font role prints each string.
 
-Both the layout and `exporter fonts` use this, so the characters the fonts are prepared for
-are exactly the characters drawn.
+The PDF layout, `exporter fonts` and `exporter check` use this, so the characters the fonts
+are prepared (or checked) for are exactly the characters drawn. It lives outside the PDF
+writer so that `check` and `fonts` need no writer.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ...model import Document, Heading, Paragraph, Position
-from ...profile import Profile
+from .model import Document, Heading, Paragraph, Position
+from .profile import Profile
 
 DIGITS = "0123456789"
 
