@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .coverage import font_warnings
 from .diagnostics import EXIT_CODES, Diagnostic, ExportError
 from .pipeline import SourceOutcome, export_source, find_sources, read
 from .writers import available_formats
@@ -79,12 +80,15 @@ def _sources(arguments: tuple[str, ...]) -> list[Path]:
 def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None) -> None:
     """Read SOURCE(s) and report errors and warnings; write nothing.
 
-    With no SOURCE, every source/*.md is checked."""
+    Exits as `exporter all` would for the source; what only the installed fonts would stop
+    (a character no font has) is a warning at the character. With no SOURCE, every
+    source/*.md is checked."""
     worst = 0
     try:
         for path in _sources(sources):
             try:
-                document, _profile, warnings = read(path, profile_name)
+                document, profile, warnings = read(path, profile_name)
+                warnings.extend(font_warnings(document, profile))
                 reporter.diagnostics(warnings)
                 reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
                                 f"{len(warnings)} warnings")
@@ -301,7 +305,7 @@ def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
     from .diagnostics import FontError
     from .fonts.report import format_reports, has_problems, role_reports, shown
     from .profile import load_profile
-    from .writers.pdf.content import characters_by_role
+    from .characters import characters_by_role
 
     paths = find_sources(sources)
     chars: dict[str, set[str]] = {}

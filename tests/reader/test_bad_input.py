@@ -85,6 +85,81 @@ def test_bad_source_keeps_earlier_outputs(tmp_path, good_outputs, name):
     _assert_untouched(out, good_outputs)
 
 
+# Inputs that `exporter check` passed while `exporter all` rejected them or crashed (exit 70):
+# each is now a located source error from both commands, with the same exit status.
+# (source text, "line:col", message fragment)
+CHECK_TELLS_ALL_CASES = {
+    "date_after_2107": ("---\ntitle: 测试报告\ndate: 2108-01-01\n---\n\n正文。\n", "3:7", "after 2107-12-31"),
+    "line_separator": (FM + "文\u2028字。\n", "5:2", "U+2028 (LINE SEPARATOR)"),
+    "paragraph_separator": (FM + "文字。\u2029\n", "5:4", "U+2029 (PARAGRAPH SEPARATOR)"),
+    "c1_next_line": (FM + "文\x85字。\n", "5:2", "U+0085 (C1 control character)"),
+    "c1_csi": (FM + "文字\x9b。\n", "5:3", "U+009B (C1 control character)"),
+    "right_to_left_override": (FM + "增长[12%]{#a name=\"甲\"}\u202e。\n", "5:21", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "left_to_right_embedding": (FM + "文\u202a字。\n", "5:2", "U+202A (LEFT-TO-RIGHT EMBEDDING)"),
+    "first_strong_isolate": (FM + "文\u2068字\u2069。\n", "5:2", "U+2068 (FIRST STRONG ISOLATE)"),
+    "right_to_left_mark": (FM + "1\u200f-2。\n", "5:2", "U+200F (RIGHT-TO-LEFT MARK)"),
+    "invisible_format_control": (FM + "文\u2061字。\n", "5:2", "U+2061 (FUNCTION APPLICATION)"),
+    "override_as_entity": (FM + "文&#x202E;字。\n", "5:2", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    "override_in_an_attribute": (FM + "共[1项]{#a name=\"甲&#x202e;\"}。\n", "5:2", "in 'name', written as an entity"),
+    "title_300_characters": ("---\ntitle: " + "测" * 300 + "\n---\n\n正文。\n", "2:8", "at most 255"),
+    "title_lines_300_characters": ("---\ntitle:\n  - " + "测" * 150 + "\n  - " + "试" * 150 + "\n---\n\n正文。\n",
+                                   "3:3", "'title' has 300 characters; at most 255"),
+    "issuer_300_characters": ("---\ntitle: 测试报告\nissuer: " + "机" * 300 + "\n---\n\n正文。\n", "3:9", "at most 255"),
+    "doc_number_300_characters": ("---\ntitle: 测试报告\ndoc_number: " + "号" * 300 + "\n---\n\n正文。\n", "3:13",
+                                  "at most 100"),
+    "yaml_escape_x01": ('---\ntitle: "测试\\x01报告"\n---\n\n正文。\n', "2:8", "U+0001 (control character)"),
+    "yaml_escape_nul": ('---\ntitle: 测试报告\nissuer: "机关\\0"\n---\n\n正文。\n', "3:9", "U+0000"),
+    "yaml_escape_lone_surrogate": ('---\ntitle: 测试报告\nnote: "说明\\ud800"\n---\n\n正文。\n', "3:7",
+                                   "lone surrogate U+D800"),
+    "yaml_escape_line_separator": ('---\ntitle: 测试报告\nnote: "甲\\L乙"\n---\n\n正文。\n', "3:7", "U+2028"),
+    "yaml_escape_in_a_list": ('---\ntitle: 测试报告\ncc: ["甲", "乙\\x85"]\n---\n\n正文。\n', "3:11", "U+0085"),
+    "yaml_escape_in_a_check": ("---\ntitle: 测试报告\nchecks:\n  - id: c\n    description: \"说\\x01\"\n"
+                               "    sum: [a]\n    equals: a\n---\n\n共[1项]{#a name=\"甲\"}。\n", "5:18", "U+0001"),
+    "value_1e400": (FM + "共[数十项]{#a name=\"甲\" value=\"1e400\"}。\n", "5:2", "at most 9.99999999999999E+307"),
+    "value_1e-400": (FM + "共[数十项]{#a name=\"甲\" value=\"1e-400\"}。\n", "5:2", "a smaller number becomes 0"),
+    "figure_of_400_digits": (FM + "共[" + "9" * 400 + "项]{#a name=\"甲\"}。\n", "5:2", "larger than a workbook cell"),
+    "figure_of_17_digits": (FM + "共[12345678901234567项]{#a name=\"甲\"}。\n", "5:2", "a workbook cell keeps 15"),
+    "tolerance_1e400": ("---\ntitle: 测试报告\nchecks:\n  - id: c\n    sum: [a]\n    equals: a\n    tolerance: 1e400\n"
+                        "---\n\n共[1项]{#a name=\"甲\"}。\n", "4:5", "'tolerance': 1E+400 is larger"),
+    "check_sum_beyond_a_cell": ("---\ntitle: 测试报告\nchecks:\n  - id: c\n    sum: [a, b]\n    equals: a\n---\n\n"
+                                "共[9e307]{#a name=\"甲\" value=\"9e307\"}，[9e307]{#b name=\"乙\" value=\"9e307\"}。\n",
+                                "4:5", "left side: 1.8E+308 is larger"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECK_TELLS_ALL_CASES))
+def test_check_reports_what_all_rejects(tmp_path, good_outputs, name):
+    text, where, fragment = CHECK_TELLS_ALL_CASES[name]
+    out = _prepare(tmp_path, good_outputs)
+    (tmp_path / f"{STEM}.md").write_text(text, encoding="utf-8", errors="surrogatepass")
+    checked = export("check", f"{STEM}.md", cwd=tmp_path)
+    exported = export("all", f"{STEM}.md", "-o", "out", cwd=tmp_path)
+    for proc in (checked, exported):
+        assert proc.returncode == 1, proc.stderr
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+        assert any(line.startswith(f"{STEM}.md:{where}: error: ") and fragment in line
+                   for line in proc.stderr.splitlines()), proc.stderr
+    _assert_untouched(out, good_outputs)
+
+
+def test_a_character_no_font_has_is_a_located_warning_in_check(tmp_path, good_outputs):
+    """Only the installed fonts stop this PDF: `all` fails with the font status, `check` warns at
+    the character, naming it, and passes."""
+    out = _prepare(tmp_path, good_outputs)
+    (tmp_path / f"{STEM}.md").write_text(FM + "文字\U00020000字。\n", encoding="utf-8")
+    exported = export("all", f"{STEM}.md", "-o", "out", cwd=tmp_path)
+    if exported.returncode == 0:
+        pytest.skip("an installed font has U+20000")
+    assert exported.returncode == 5 and "Traceback" not in exported.stderr
+    assert f"{STEM}.md:5:3: error: no installed font has the character '\U00020000' " \
+           "(U+20000 CJK UNIFIED IDEOGRAPH-20000)" in exported.stderr
+    _assert_untouched(out, good_outputs)
+    checked = export("check", f"{STEM}.md", cwd=tmp_path)
+    assert checked.returncode == 0 and "Traceback" not in checked.stderr
+    assert f"{STEM}.md:5:3: warning: the PDF cannot be written with the fonts installed here: no installed " \
+           "font has the character '\U00020000' (U+20000 CJK UNIFIED IDEOGRAPH-20000)" in checked.stderr
+
+
 def test_symlink_loop(tmp_path, good_outputs):
     out = _prepare(tmp_path, good_outputs)
     os.symlink(f"{STEM}.md", tmp_path / f"{STEM}.md")

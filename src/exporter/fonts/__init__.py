@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, ERROR, FontError
 from ..model import Position
@@ -26,12 +26,23 @@ from .catalog import (
     InstalledFace, faces_with_char, find_family, find_windows_file, installed_faces, platform_hint, read_faces,
 )
 from .faces import face_info
-from .loader import LoadedFont, load_font
+
+if TYPE_CHECKING:
+    from .loader import LoadedFont
 
 __all__ = [
-    "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "find_donor", "last_resort_face",
-    "prepare_fonts", "resolve_fallbacks", "resolve_role",
+    "Coverage", "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "find_donor",
+    "last_resort_face", "prepare_fonts", "resolve_coverage", "resolve_fallbacks", "resolve_role",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The loader brings in reportlab; `exporter check` resolves coverage without loading a font.
+    if name == "LoadedFont":
+        from .loader import LoadedFont
+        return LoadedFont
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 INSTALL_HINT = {
     "Linux": "install the free CJK fonts with `sudo scripts/install-system-deps.sh` (Debian/Ubuntu: "
@@ -157,9 +168,26 @@ class FontSet:
         return list(seen.values())
 
 
-def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
-                  locate: Callable[[str], Position | None] = lambda _c: None) -> FontSet:
-    """Resolve, convert (through the cache) and register every font the document needs."""
+@dataclass
+class Coverage:
+    """Which installed face draws each (role, character) of a document, and what nothing draws."""
+
+    faces: dict[str, InstalledFace]                      # role → its own face
+    roles_without_font: list[Diagnostic]                 # one error per role with no face at all
+    assigned: dict[tuple[str, str], InstalledFace]       # (role, char) → the fallback face drawing it
+    missing: dict[str, list[str]]                        # char → the roles that need it, no face has it
+    fallbacks: list[InstalledFace]
+
+    def missing_characters(self, locate: Callable[[str], Position | None],
+                           severity: str = ERROR) -> list[Diagnostic]:
+        """One located diagnostic per character no installed font has."""
+        return [_missing_char(char, roles, locate(char), self.fallbacks, severity)
+                for char, roles in sorted(self.missing.items())]
+
+
+def resolve_coverage(profile: Profile, chars_by_role: Mapping[str, Iterable[str]]) -> Coverage:
+    """Find every role's face and every character's face, loading no font: what `prepare_fonts`
+    would use, so `exporter check` can tell without writing a PDF what would stop one."""
     wanted = {role: frozenset(chars) for role, chars in chars_by_role.items()}
     problems: list[Diagnostic] = []
     faces: dict[str, InstalledFace] = {}
@@ -170,13 +198,13 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
             problems.append(Diagnostic(ERROR, describe_missing_role(resolution, role), path=profile.path))
         else:
             faces[role_name] = resolution.face
-    if problems:
-        raise FontError(problems)
 
     fallbacks: list[InstalledFace] | None = None
     assigned: dict[tuple[str, str], InstalledFace] = {}
     missing: dict[str, list[str]] = {}
     for role_name, chars in wanted.items():
+        if role_name not in faces:
+            continue
         own = face_info(faces[role_name])
         for char in sorted(chars):
             if own.covers(char):
@@ -188,9 +216,21 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
                 missing.setdefault(char, []).append(role_name)
             else:
                 assigned[(role_name, char)] = donor
-    if missing:
-        raise FontError([_missing_char(char, roles, locate(char), fallbacks or []) for char, roles in
-                         sorted(missing.items())])
+    return Coverage(faces, problems, assigned, missing, fallbacks or [])
+
+
+def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
+                  locate: Callable[[str], Position | None] = lambda _c: None) -> FontSet:
+    """Resolve, convert (through the cache) and register every font the document needs."""
+    from .loader import load_font
+
+    wanted = {role: frozenset(chars) for role, chars in chars_by_role.items()}
+    coverage = resolve_coverage(profile, wanted)
+    if coverage.roles_without_font:
+        raise FontError(coverage.roles_without_font)
+    if coverage.missing:
+        raise FontError(coverage.missing_characters(locate))
+    faces, assigned = coverage.faces, coverage.assigned
 
     chars_per_face: dict[InstalledFace, set[str]] = {}
     for role_name, chars in wanted.items():
@@ -207,7 +247,8 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
     return fontset
 
 
-def _missing_char(char: str, roles: list[str], pos: Position | None, fallbacks: list[InstalledFace]) -> Diagnostic:
+def _missing_char(char: str, roles: list[str], pos: Position | None, fallbacks: list[InstalledFace],
+                  severity: str = ERROR) -> Diagnostic:
     searched = ", ".join(f.family for f in fallbacks) or "none installed"
     message = (f"no installed font has the character '{char}' ({char_name(char)}) that the "
                f"{'/'.join(sorted(roles))} text uses (fallback fonts searched: {searched}, then every "
@@ -216,7 +257,7 @@ def _missing_char(char: str, roles: list[str], pos: Position | None, fallbacks: 
     if unicodedata.category(char).startswith("C"):
         message = (f"the character {char_name(char)} cannot be printed (used in the "
                    f"{'/'.join(sorted(roles))} text); remove it from the source")
-    return Diagnostic(ERROR, message, pos=pos)
+    return Diagnostic(severity, message, pos=pos)
 
 
 def face_label(face: InstalledFace) -> str:

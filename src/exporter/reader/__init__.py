@@ -30,6 +30,7 @@ from ..titles import break_title
 from .blocks import BlockReader
 from .front_matter import read_front_matter
 from .inline import InlineReader
+from .limits import number_out_of_range
 from .text import SourceLines, decode
 
 __all__ = ["ReadResult", "read_source"]
@@ -160,6 +161,11 @@ def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indica
             usable.append(d)
     results = checks_mod.run_checks(tuple(usable), tuple(indicators))
     for r in results:
+        # A sum or product of figures that each fit a workbook cell may not fit one itself.
+        for side, value in (("left side", r.left), ("right side", r.right)):
+            problem = number_out_of_range(value) if value is not None else None
+            if problem is not None:
+                src.diags.error(f"check '{r.id}', {side}: {problem}", r.pos)
         if r.declared and r.status.value == "failed":
             src.diags.warning(f"check '{r.id}' failed: {r.message}", r.pos)
         elif r.declared and r.status.value == "not_evaluated":

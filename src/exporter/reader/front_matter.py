@@ -14,7 +14,8 @@ from markdown_it.token import Token
 from .. import checks as checks_mod
 from ..model import Metadata, Position
 from .inline import ID_PATTERN
-from .text import SourceLines
+from .limits import date_too_late, number_out_of_range, text_too_long
+from .text import SourceLines, forbidden_characters
 
 FRONT_MATTER_KEYS = (
     "title", "issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
@@ -61,6 +62,11 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
             src.diags.error(f"'{key}' has an invalid value {value_node.value!r}: {exc}", vpos)
             data[key] = None
             ok = False
+        for scalar in (key_node, *_scalars(value_node)):
+            for char_offset, problem in forbidden_characters(str(scalar.value))[:1]:
+                where = src.at(scalar.start_mark.line + 1 + offset, scalar.start_mark.column + 1)
+                src.diags.error(f"{problem} (in '{key}', written as a YAML escape)", where)
+                ok = False
     for key in data:
         if str(key) not in FRONT_MATTER_KEYS:
             hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
@@ -86,6 +92,10 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         if not value.strip():
             src.diags.error(f"'{key}' is empty", value_pos(key))
             return None
+        too_long = text_too_long(key, value.strip())
+        if too_long is not None:
+            src.diags.error(too_long, value_pos(key))
+            return None
         return value.strip()
 
     def text_list(key: str) -> tuple[str, ...]:
@@ -104,8 +114,13 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         if value is None:
             return None
         if isinstance(value, dt.datetime):
-            return value.date()
+            value = value.date()
         if isinstance(value, dt.date):
+            # Only the 成文日期 dates the files; a later 印发日期 is printed, never stamped.
+            too_late = date_too_late(key, value) if key == "date" else None
+            if too_late is not None:
+                src.diags.error(too_late, value_pos(key))
+                return None
             return value
         src.diags.error(
             f"'{key}' must be a date written as YYYY-MM-DD (e.g. 2022-01-20), not {value!r}", value_pos(key)
@@ -125,6 +140,10 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         as_lines = True
     else:
         src.diags.error("'title' must be a text or a list of lines", value_pos("title"))
+        ok = False
+    title_too_long = text_too_long("title", "".join(title))
+    if title_too_long is not None:
+        src.diags.error(title_too_long, value_pos("title"))
         ok = False
     region_code = text("region_code")
     if region_code is not None and not re.fullmatch(r"\d{6}(\d{6})?", region_code):
@@ -152,6 +171,8 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         positions=tuple((k, value_pos(k)) for k in key_pos),
     )
     return (meta if ok else None), check_defs
+
+
 def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, offset: int) -> list[checks_mod.CheckDefinition]:
     if value is None:
         return []
@@ -206,6 +227,10 @@ def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, off
         except InvalidOperation:
             src.diags.error(f"check '{check_id}': 'tolerance' must be a non-negative number", ipos)
             continue
+        too_large = number_out_of_range(tolerance)
+        if too_large is not None:
+            src.diags.error(f"check '{check_id}', 'tolerance': {too_large}", ipos)
+            continue
         description = item.get("description") or f"{left} = {right}"
         valid = True
         for expression in (left, right):
@@ -217,6 +242,27 @@ def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, off
         if valid:
             defs.append(checks_mod.CheckDefinition(check_id, str(description), left, right, tolerance, ipos))
     return defs
+
+def _scalars(node: yaml.Node) -> list[yaml.ScalarNode]:
+    """Every scalar of a YAML value, keys of nested mappings included, each node once (an
+    alias repeats a node, so a walk that followed every alias could take exponential time)."""
+    found: list[yaml.ScalarNode] = []
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            found.append(current)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            for key_node, value_node in reversed(current.value):
+                stack.extend((value_node, key_node))
+    return found
+
 
 def _with_colon(recipients: str | None) -> str | None:
     """主送机关 ends with a full-width colon (GB/T 9704 7.3.2), whether or not the author typed it."""

@@ -11,7 +11,8 @@ from markdown_it.token import Token
 
 from ..figures import FigureSyntaxError, parse_figure
 from ..model import FigureRef, Indicator, Inline, Position, Text
-from .text import SourceLines
+from .limits import number_not_carried
+from .text import SourceLines, forbidden_characters
 
 MAX_ID_LENGTH = 40  # Word truncates bookmark names longer than 40 characters
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -102,6 +103,9 @@ class InlineReader:
             elif child.type == "text_special":
                 found = content.find(child.markup or child.content, cursor)
                 start = found if found >= 0 else cursor
+                # An entity such as &#x202E; makes a character the screening of the raw text never saw.
+                for _offset, problem in forbidden_characters(child.content):
+                    self.diags.error(f"{problem} (written as '{child.markup}')", locate(start))
                 add_text(child.content, locate(start), literal=False)
                 cursor = start + len(child.markup or child.content) if found >= 0 else cursor
                 i += 1
@@ -224,6 +228,11 @@ class InlineReader:
                 children: list[Token], close_index: int, heading_path: tuple[str, ...]) -> FigureRef | None:
         attrs = {key: _attribute_value(value) for key, value in open_tok.attrs.items()}
         ok = True
+        # Entities in the figure or its attributes make characters the raw text did not have.
+        for where, value in (("the figure", span_text), *((f"'{key}'", v) for key, v in attrs.items())):
+            for _offset, problem in forbidden_characters(str(value))[:1]:
+                self.diags.error(f"{problem} (in {where}, written as an entity)", pos)
+                ok = False
         for key in attrs:
             if key not in SPAN_ATTRIBUTES:
                 if key == "class":
@@ -277,6 +286,14 @@ class InlineReader:
             self.diags.error(str(exc), pos)
             ok = False
             parsed = None
+        if parsed is not None:
+            for number in dict.fromkeys((parsed.value, parsed.base_value)):
+                unfit = number_not_carried(number)
+                if unfit is not None:
+                    shown = span_text if len(span_text) <= 30 else span_text[:30] + "…"
+                    self.diags.error(f"figure '{shown}': {unfit}", pos)
+                    ok = False
+                    break
         if not ok or parsed is None or ind_id is None:
             return None
         self.indicator_ids[ind_id] = pos

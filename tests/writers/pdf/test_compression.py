@@ -205,7 +205,7 @@ class InkBounds:
 
     def __init__(self, document, profile):
         from exporter.fonts import prepare_fonts
-        from exporter.writers.pdf.content import characters_by_role
+        from exporter.characters import characters_by_role
 
         fonts = prepare_fonts(profile, characters_by_role(document, profile), lambda char: None)
         self.faces = {font.ps_name: (font.face.path, font.face.index) for font in fonts.primary.values()}

@@ -13,9 +13,9 @@ from typing import BinaryIO
 from ...diagnostics import Diagnostic, WARNING
 from ...fonts import prepare_fonts
 from ...model import Document
+from ...characters import characters_by_role, locate_character
 from ...profile import Profile
 from .compose import compose
-from .content import characters_by_role, locate_character
 from .geometry import Geometry
 from .paginate import paginate
 from .render import render

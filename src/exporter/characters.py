@@ -1,16 +1,18 @@
 """Which font role prints each character of the PDF, and where the source first uses one.
 
-The characters come from the same body and printed furniture (exporter.furniture) the layout
-draws, so the characters `exporter fonts` and the font loader prepare are exactly those drawn.
+The PDF layout, `exporter fonts` and `exporter check` use this, so the characters the fonts
+are prepared (or checked) for are exactly the characters drawn: the body and the printed
+furniture (exporter.furniture). It lives outside the PDF writer so that `check` and `fonts`
+need no writer.
 """
 
 from __future__ import annotations
 
 from typing import assert_never
 
-from ...furniture import furniture, page_number_text
-from ...model import Document, Heading, Paragraph, Table, Position, inline_groups
-from ...profile import Profile
+from .furniture import furniture, page_number_text
+from .model import Document, Heading, Paragraph, Position, Table, inline_groups
+from .profile import Profile
 
 DIGITS = "0123456789"
 
