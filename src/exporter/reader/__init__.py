@@ -30,6 +30,7 @@ from ..titles import break_title
 from .blocks import BlockReader
 from .front_matter import read_front_matter
 from .inline import InlineReader
+from .tables import TableReader
 from .text import SourceLines, decode
 
 __all__ = ["ReadResult", "read_source"]
@@ -95,7 +96,8 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
             src.at(1),
         )
         return None, profile
-    tokens = _markdown().parse(text)
+    md = _markdown()
+    tokens = md.parse(text)
     if not tokens or tokens[0].type != "front_matter":
         src.diags.error("front matter is not closed: add a '---' line after it", src.at(1))
         return None, profile
@@ -105,7 +107,8 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     if profile is None:
         return None, None
     inline = InlineReader(src)
-    blocks = BlockReader(src, profile, inline).read(tokens[1:])
+    tables = TableReader(src, inline, md)
+    blocks = BlockReader(src, profile, inline, tables).read(tokens[1:])
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)
