@@ -112,7 +112,7 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)
-    check_results = _run_checks(src, check_defs, inline.indicators)
+    check_results = _run_checks(src, check_defs, inline.indicators, tables.keys)
     return Document(
         source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(inline.indicators),
         checks=check_results,
@@ -146,21 +146,22 @@ def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, bas
         return None
 
 
-def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator]):
+def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator],
+                tables: dict[str, checks_mod.TableCells]):
     known = {ind.id for ind in indicators}
     usable = []
     for d in defs:
-        refs = checks_mod.references(checks_mod.parse_expression(d.left)) + checks_mod.references(
-            checks_mod.parse_expression(d.right)
-        )
-        missing = [r.name for r in refs if r.name not in known]
-        for name in dict.fromkeys(missing):
-            hint = difflib.get_close_matches(name, sorted(known), n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
-        if not missing:
+        problems = checks_mod.reference_problems(d, known, tables)
+        for name, problem in problems:
+            if problem == "unknown indicator":
+                hint = difflib.get_close_matches(name, sorted(known), n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
+            else:
+                src.diags.error(f"check '{d.id}' cannot read '{name}': {problem}", d.pos)
+        if not problems:
             usable.append(d)
-    results = checks_mod.run_checks(tuple(usable), tuple(indicators))
+    results = checks_mod.run_checks(tuple(usable), tuple(indicators), tables)
     for r in results:
         if r.declared and r.status.value == "failed":
             src.diags.warning(f"check '{r.id}' failed: {r.message}", r.pos)

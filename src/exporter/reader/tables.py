@@ -21,12 +21,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..checks import TableCells
 from ..figures import FigureSyntaxError, parse_figure
 from ..model import CellKind, FigureRef, Indicator, Inline, Paragraph, Position, Table, TableCell, Text
 from .inline import ID_PATTERN, InlineReader
@@ -47,17 +48,6 @@ _ATTRIBUTE = re.compile(r'\s*(?:#(?P<id>[^\s}]*)|\.(?P<cls>[^\s}]*)|(?P<key>[A-Z
 _TRAILING_ATTRIBUTES = re.compile(r"\{(?P<body>[^{}]*)\}\s*$")
 _SPAN = re.compile(r"\[[^\[\]]*\]\{[^{}]*\}")
 _FIGURE_LIKE = re.compile(r"^[\d０-９+\-−－.．]|^(?:约|近|超过|不足|逾)\d")
-
-
-@dataclass
-class TableKeys:
-    """A table's data cells by key, for checks: every (row key, column key) slot with the id of its
-    figure, or None for a blank or 不适用 cell (which exists but has no figure)."""
-
-    id: str
-    row_keys: list[str] = field(default_factory=list)
-    column_keys: list[str] = field(default_factory=list)
-    cells: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,7 +85,7 @@ class TableReader:
         self.md = md
         self.table_ids: dict[str, Position] = {}
         self.captions = 0
-        self.keys: dict[str, TableKeys] = {}
+        self.keys: dict[str, TableCells] = {}
 
     # ----------------------------------------------------------------- entry points
     def read_fence(self, token: Token, path: tuple[str, ...], title: str | None) -> Table | None:
@@ -498,7 +488,7 @@ class _GridBuilder:
         if len(self.diags.errors) > errors_before:
             return None
         cells: list[TableCell] = []
-        keys = TableKeys(self.table_id)
+        keys = TableCells(self.table_id)
         indicators: list[Indicator] = []
         first_ids: dict[str, Position] = {}
         for anchor in sorted(cells_by_anchor):
@@ -572,7 +562,7 @@ class _GridBuilder:
             landscape=None if orientation is None else orientation == "landscape",
         )
 
-    def _remember(self, keys: TableKeys, row_key: str, column_key: str, figure_id: str | None) -> None:
+    def _remember(self, keys: TableCells, row_key: str, column_key: str, figure_id: str | None) -> None:
         if row_key not in keys.row_keys:
             keys.row_keys.append(row_key)
         if column_key not in keys.column_keys:
