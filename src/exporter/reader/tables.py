@@ -148,7 +148,7 @@ class TableReader:
                              self.src.at(line, start + 1))
             return None
         body = stripped[1:-1]
-        values, positions = self._parse_attributes(body, line, start + 1, TABLE_ATTRIBUTES, "table")
+        values, positions = self.parse_attributes(body, line, start + 1, TABLE_ATTRIBUTES, "table")
         if values is None:
             return None
         ok = True
@@ -181,7 +181,7 @@ class TableReader:
             ok = False
         return _Attributes(values, positions) if ok else None
 
-    def _parse_attributes(self, body: str, line: int, brace_col: int, allowed: tuple[str, ...],
+    def parse_attributes(self, body: str, line: int, brace_col: int, allowed: tuple[str, ...],
                           what: str) -> tuple[dict[str, str] | None, dict[str, Position]]:
         """`#id key=value key="quoted"` inside braces that stand at `brace_col` of `line`."""
         values: dict[str, str] = {}
@@ -314,7 +314,7 @@ class TableReader:
         widths = self._widths(attrs, width)
         if not ok or (widths is None and "widths" in attrs.values):
             return None
-        return _GridBuilder(self, rows, delimiters, labels, attrs, table_pos, path, title, widths,
+        return _GridBuilder(self, rows, labels, attrs, table_pos, path, title, widths,
                             note_lines).build()
 
     def _widths(self, attrs: _Attributes, columns: int) -> tuple[Decimal, ...] | None:
@@ -373,7 +373,7 @@ class TableReader:
 class _GridBuilder:
     """One table's grid: merges, kinds, keys, units and the figures of its data cells."""
 
-    def __init__(self, reader: TableReader, rows: list[_Line], delimiters: list[int], labels: int,
+    def __init__(self, reader: TableReader, rows: list[_Line], labels: int,
                  attrs: _Attributes, table_pos: Position, path: tuple[str, ...], title: str | None,
                  widths: tuple[Decimal, ...] | None, note_lines: list[int]):
         self.reader = reader
@@ -395,10 +395,10 @@ class _GridBuilder:
         self.role: list[str] = []
         self.delimiter_line: dict[int, int] = {}
         self.header_of: dict[int, list[int]] = {}
-        self._parts(rows, delimiters)
+        self._parts(rows)
 
     # ----------------------------------------------------------------- parts and bands
-    def _parts(self, rows: list[_Line], delimiters: list[int]) -> None:
+    def _parts(self, rows: list[_Line]) -> None:
         kinds: list[str] = []
         after_delimiter: list[int | None] = []  # the line of the delimiter row right above each grid row
         pending: int | None = None
@@ -633,7 +633,7 @@ class _GridBuilder:
         key = unit = None
         text = raw
         if m and not _escaped(raw, m.start()):
-            values, positions = self.reader._parse_attributes(
+            values, positions = self.reader.parse_attributes(
                 m.group("body"), slot.pos.line, slot.pos.column + m.start(), CELL_ATTRIBUTES, "cell")
             text = raw[:m.start()].rstrip()
             if values is not None:
