@@ -95,7 +95,7 @@ def test_seed_workbook_is_clean(seed_workbook):
     wb = load(seed_workbook[1])
     assert wb.sheetnames == SHEETS
     assert_clean_workbook(wb)
-    assert wb["指标"].tables["indicators"].ref == "A1:S71"
+    assert wb["指标"].tables["indicators"].ref == "A1:Y71"
 
 
 @pytest.mark.soffice
