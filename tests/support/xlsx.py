@@ -75,14 +75,16 @@ def assert_clean_workbook(wb: openpyxl.Workbook, table_sheets: tuple[str, ...] =
             assert all(isinstance(h, str) for h in header)
 
 
-def soffice_to_csv(xlsx_path: Path, outdir: Path) -> tuple[subprocess.CompletedProcess, list[Path]]:
-    """Convert every sheet to UTF-8 CSV with LibreOffice, in a private user profile."""
+def soffice_to_csv(xlsx_path: Path, outdir: Path, as_shown: bool = False) -> tuple[subprocess.CompletedProcess, list[Path]]:
+    """Convert every sheet to UTF-8 CSV with LibreOffice, in a private user profile; raw values, or
+    with `as_shown` the text each cell displays through its number format."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     profile = outdir / "lo-profile"
-    # 44 = comma, 34 = double quote, 76 = UTF-8, raw values (not as shown), -1 = every sheet.
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    # 44 = comma, 34 = double quote, 76 = UTF-8, raw values (or as shown), -1 = every sheet.
+    shown = "true" if as_shown else "false"
+    csv_filter = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{shown},false,false,-1"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", csv_filter,
          "--outdir", str(outdir), str(xlsx_path)],

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from support.xlsx import (EXPECTED_HEADER, SHEETS, assert_clean_workbook, load, printed_number, records,
+from support.xlsx import (EXPECTED_HEADER, SHEETS, TABLE_COLUMNS, assert_clean_workbook, load, printed_number, records,
                                soffice_to_csv, write_workbook)
 
 from support.paths import ROOT
@@ -89,6 +89,12 @@ def test_declared_checks_pass_and_the_impossible_share_is_flagged(seed_workbook)
     assert rows["one_visit_item_share"]["质量标记"] == "提示"
     flagged = {k for k, r in rows.items() if r["质量标记"] != "正常"}
     assert flagged == {"one_visit_item_share"}
+
+
+def test_the_report_has_no_tables_so_the_table_columns_are_empty(seed_workbook):
+    frame = pd.read_excel(io.BytesIO(seed_workbook[1]))
+    assert list(frame.columns[-len(TABLE_COLUMNS):]) == TABLE_COLUMNS
+    assert frame[TABLE_COLUMNS].isna().all().all()
 
 
 def test_seed_workbook_is_clean(seed_workbook):

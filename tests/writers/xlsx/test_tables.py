@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 from decimal import Decimal
@@ -10,8 +11,10 @@ import pandas as pd
 import pytest
 
 from exporter.model import CheckResult, CheckStatus
+from exporter.writers.xlsx.panel import write_panel
 from support.tables import xlsx_with_hand_tables
-from support.xlsx import EXPECTED_HEADER, SHEETS, TABLE_COLUMNS, assert_clean_workbook, load, records, write_workbook
+from support.xlsx import (EXPECTED_HEADER, SHEETS, TABLE_COLUMNS, assert_clean_workbook, load, records, soffice_to_csv,
+                          write_workbook)
 
 HAND_SHEETS = ["办理情况统计", "收费情况"]
 
@@ -140,3 +143,34 @@ def test_sheet_names_are_legal_and_unique(full_read):
 def test_the_hand_workbook_is_byte_identical_when_written_again(hand):
     document, profile, data, _ = hand
     assert write_workbook(document, profile)[0] == data
+
+
+def test_table_dimensions_survive_in_a_panel(full_read):
+    document, profile = full_read
+    document = xlsx_with_hand_tables(document)
+    out = io.BytesIO()
+    write_panel([document], profile, out)
+    frame = data_frame(out.getvalue())
+    assert list(frame.columns) == EXPECTED_HEADER
+    t9 = frame[frame["表"] == "t9"].pivot(index="行键", columns="列键", values="数值")
+    assert t9.loc["new"].to_dict() == {"legal": 2, "natural": 10, "total": 12}
+    assert frame.loc[frame["指标代码"] == "t9:denied:total", "行标签"].item() == "二、办理结果 › （二）不予公开"
+
+
+@pytest.mark.soffice
+def test_libreoffice_shows_the_table_sheets_as_printed(hand, tmp_path):
+    path = tmp_path / "hand.xlsx"
+    path.write_bytes(hand[2])
+    result, csvs = soffice_to_csv(path, tmp_path, as_shown=True)
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "hand-办理情况统计.csv", encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f)) == [
+            ["事项", "", "申请人情况", "", ""],
+            ["", "", "自然人", "法人", "总计"],
+            ["一、本年新收申请", "", "10", "2", "12"],
+            ["二、办理结果", "（一）予以公开", "6（含部分公开1件）", "—", "6"],
+            ["", "（二）不予公开", "4", "", "4"],
+            ["注：空白单元格为未填报。", "", "", "", ""],
+        ]
+    with open(tmp_path / "hand-收费情况.csv", encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f))[-1] == ["1246.385", "12.50%"]
