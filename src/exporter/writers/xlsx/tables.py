@@ -125,8 +125,8 @@ def write_table_sheet(sheet: Sheet, plan: TableSheet, indicators: dict[str, Indi
         if cell.row_span > 1 or cell.column_span > 1:
             ws.merge_cells(start_row=r, start_column=c, end_row=r + cell.row_span - 1,
                            end_column=c + cell.column_span - 1)
-        elif cell.text:
-            # A merged cell's text is spread over its columns and wraps; it does not widen one of them.
+        if cell.column_span == 1 and cell.text:
+            # Text across several columns is spread over them and wraps; it does not widen one of them.
             texts[c].append(cell.text)
 
     row = top + table.row_count
