@@ -99,6 +99,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "checks_sheet": str, "wide_sheet": str, "data_table": str, "dictionary_table": str,
         "checks_table": str, "wide_table": str, "table_style": str, "data_freeze_panes": str,
         "wide_char_units": int, "width_padding": int, "link_style": str, "language": str,
+        "table_integer_format": str, "table_decimal_format": str, "table_border": str,
+        "table_vertical_alignment": str,
     },
 }
 

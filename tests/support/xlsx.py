@@ -22,7 +22,10 @@ EXPECTED_HEADER = [
     "指标代码", "指标名称", "数值", "数值上限", "计量单位", "取值性质", "折算数值", "折算数值上限", "基本单位",
     "统计时期", "统计口径",
     "地区", "地区代码", "章节", "原文数字", "原文摘录", "原文位置", "质量标记", "备注",
+    "表", "表名", "行键", "列键", "行标签", "列标签",
 ]
+# The dimensions of a table cell: empty on the rows of figures in running text.
+TABLE_COLUMNS = ["表", "表名", "行键", "列键", "行标签", "列标签"]
 SHEETS = ["指标", "说明", "字段说明", "一致性核验"]
 
 _CHINESE_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -54,10 +57,13 @@ def printed_number(figure: str) -> Decimal:
     return Decimal(_CHINESE_DIGITS[figure[0]])
 
 
-def assert_clean_workbook(wb: openpyxl.Workbook) -> None:
-    """What makes Excel repair a file or a reader mis-type it: formulas, errors, merges, filters over tables."""
+def assert_clean_workbook(wb: openpyxl.Workbook, table_sheets: tuple[str, ...] = ()) -> None:
+    """What makes Excel repair a file or a reader mis-type it: formulas, errors, merges, filters over tables.
+
+    Merged cells are allowed only on `table_sheets`, the report's tables laid out as printed."""
     for ws in wb.worksheets:
-        assert not ws.merged_cells.ranges, ws.title
+        if ws.title not in table_sheets:
+            assert not ws.merged_cells.ranges, ws.title
         assert ws.auto_filter.ref is None, ws.title
         for row in ws.iter_rows():
             for cell in row:
@@ -69,14 +75,16 @@ def assert_clean_workbook(wb: openpyxl.Workbook) -> None:
             assert all(isinstance(h, str) for h in header)
 
 
-def soffice_to_csv(xlsx_path: Path, outdir: Path) -> tuple[subprocess.CompletedProcess, list[Path]]:
-    """Convert every sheet to UTF-8 CSV with LibreOffice, in a private user profile."""
+def soffice_to_csv(xlsx_path: Path, outdir: Path, as_shown: bool = False) -> tuple[subprocess.CompletedProcess, list[Path]]:
+    """Convert every sheet to UTF-8 CSV with LibreOffice, in a private user profile; raw values, or
+    with `as_shown` the text each cell displays through its number format."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     profile = outdir / "lo-profile"
-    # 44 = comma, 34 = double quote, 76 = UTF-8, raw values (not as shown), -1 = every sheet.
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    # 44 = comma, 34 = double quote, 76 = UTF-8, raw values (or as shown), -1 = every sheet.
+    shown = "true" if as_shown else "false"
+    csv_filter = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{shown},false,false,-1"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", csv_filter,
          "--outdir", str(outdir), str(xlsx_path)],

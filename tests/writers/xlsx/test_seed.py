@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from support.xlsx import (EXPECTED_HEADER, SHEETS, assert_clean_workbook, load, printed_number, records,
+from support.xlsx import (EXPECTED_HEADER, SHEETS, TABLE_COLUMNS, assert_clean_workbook, load, printed_number, records,
                                soffice_to_csv, write_workbook)
 
 from support.paths import ROOT
@@ -91,11 +91,17 @@ def test_declared_checks_pass_and_the_impossible_share_is_flagged(seed_workbook)
     assert flagged == {"one_visit_item_share"}
 
 
+def test_the_report_has_no_tables_so_the_table_columns_are_empty(seed_workbook):
+    frame = pd.read_excel(io.BytesIO(seed_workbook[1]))
+    assert list(frame.columns[-len(TABLE_COLUMNS):]) == TABLE_COLUMNS
+    assert frame[TABLE_COLUMNS].isna().all().all()
+
+
 def test_seed_workbook_is_clean(seed_workbook):
     wb = load(seed_workbook[1])
     assert wb.sheetnames == SHEETS
     assert_clean_workbook(wb)
-    assert wb["指标"].tables["indicators"].ref == "A1:S71"
+    assert wb["指标"].tables["indicators"].ref == "A1:Y71"
 
 
 @pytest.mark.soffice

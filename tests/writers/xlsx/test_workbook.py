@@ -16,8 +16,8 @@ import pytest
 from exporter import __version__
 from exporter.reader import read_source
 from exporter.timestamps import document_datetime
-from support.xlsx import (EXPECTED_HEADER, SHEETS, assert_clean_workbook, load, printed_number, records,
-                               write_workbook)
+from support.xlsx import (EXPECTED_HEADER, SHEETS, TABLE_COLUMNS, assert_clean_workbook, load, printed_number,
+                          records, write_workbook)
 
 from support.paths import ROOT
 FIXTURE = ROOT / "tests" / "fixtures" / "full-furniture.md"
@@ -63,7 +63,7 @@ def test_workbook_has_no_formulas_errors_merges_or_filters_over_tables(wb):
 def test_data_sheet_is_one_table_over_the_used_range_with_frozen_header(wb):
     ws = wb["指标"]
     assert list(ws.tables) == ["indicators"]
-    assert ws.tables["indicators"].ref == f"A1:S{13 + 1}"
+    assert ws.tables["indicators"].ref == f"A1:Y{13 + 1}"
     assert ws.freeze_panes == "C2"
     assert [c.value for c in ws[1]] == EXPECTED_HEADER
 
@@ -73,8 +73,8 @@ def test_each_column_holds_one_type(wb):
     for column in ws.iter_cols(min_row=2):
         header = ws.cell(row=1, column=column[0].column).value
         types = {c.data_type for c in column if c.value is not None}
-        if header in ("数值上限", "折算数值上限"):
-            assert types == set(), header  # filled only for a range, and this source has none
+        if header in ("数值上限", "折算数值上限", *TABLE_COLUMNS):
+            assert types == set(), header  # filled only for a range or a table cell, and this source has neither
         else:
             assert types == ({"n"} if header in ("数值", "折算数值") else {"s"}), header
 

@@ -2,13 +2,14 @@
 
 Sheets, in order: 指标 (the data, first and active, an Excel Table), 说明 (what the
 workbook is and the unit conventions), 字段说明 (the data dictionary), 一致性核验 (every
-consistency check and its result). Values only, never formulas; see xlsx_cells for the
-string hygiene and xlsx_package for byte-identical saving.
+consistency check and its result), then one sheet per table of the report laid out as
+printed (xlsx_tables; the only sheets with merged cells). Values only, never formulas; see
+xlsx_cells for the string hygiene and xlsx_package for byte-identical saving.
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import BinaryIO, Sequence
 
 from openpyxl import Workbook
 
@@ -22,6 +23,7 @@ from .columns import indicator_rows
 from .package import GENERATOR, save, set_properties
 from .sheets import (Sheet, check_cells, write_checks_sheet, write_data_sheet, write_dictionary_sheet,
                           write_readme_sheet)
+from .tables import TableSheet, plan_table_sheets, write_table_sheet
 
 
 def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnostic]:
@@ -34,12 +36,17 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
     sheets = {name: (data if name == x.data_sheet else wb.create_sheet(name))
               for name in (x.data_sheet, x.readme_sheet, x.dictionary_sheet, x.checks_sheet)}
 
+    table_sheets = plan_table_sheets(document, profile, sheets)
     rows = indicator_rows(document)
     write_data_sheet(Sheet(sheets[x.data_sheet], profile, style, warnings), rows)
-    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings), readme_items(document, profile))
+    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings),
+                       readme_items(document, profile, table_sheets))
     write_dictionary_sheet(Sheet(sheets[x.dictionary_sheet], profile, style, warnings))
     write_checks_sheet(Sheet(sheets[x.checks_sheet], profile, style, warnings),
                        [check_cells(c) for c in document.checks])
+    by_id = {ind.id: ind for ind in document.indicators}
+    for plan in table_sheets:
+        write_table_sheet(Sheet(wb.create_sheet(plan.name), profile, style, warnings), plan, by_id)
     wb.active = 0
     data.sheet_view.tabSelected = True
 
@@ -61,6 +68,14 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
     save(wb, out, when)
     return warnings.items
 
+
+# Said only when the report has tables, so a report without any reads as it always did.
+TABLES_NOTE = (
+    "表格",
+    "报告中的表格，每个有数字的单元格是“指标”工作表中的一行，“表”“行键”“列键”三列定位它："
+    "df[df['表'] == 't3'].pivot(index='行键', columns='列键', values='数值') 即还原该表。空白单元格（未填报，不同于0）"
+    "和“—”“/”等不适用单元格没有数字，不占行，还原后为缺失值。每个表另有一个按原样排版的工作表，只供阅读。",
+)
 
 UNIT_CONVENTIONS = (
     ("单位约定：百分比",
@@ -86,7 +101,8 @@ UNIT_CONVENTIONS = (
 )
 
 
-def readme_items(document: Document, profile: Profile) -> list[tuple[str, str | None]]:
+def readme_items(document: Document, profile: Profile,
+                 table_sheets: Sequence[TableSheet] = ()) -> list[tuple[str, str | None]]:
     meta, source = document.meta, document.source
     x = profile.xlsx
     checks = document.checks
@@ -103,6 +119,7 @@ def readme_items(document: Document, profile: Profile) -> list[tuple[str, str | 
         ("地区代码", meta.region_code),
         ("统计时期", meta.period),
         *UNIT_CONVENTIONS,
+        *([TABLES_NOTE] if table_sheets else []),
         ("源文件", source.name),
         ("源文件 SHA-256", source.sha256),
         ("生成工具", GENERATOR),
@@ -110,6 +127,7 @@ def readme_items(document: Document, profile: Profile) -> list[tuple[str, str | 
         ("指标行数", f"{len(document.indicators)} 行（工作表“{x.data_sheet}”）"),
         ("一致性核验", check_summary),
         *sheet_list(profile),
+        *table_sheet_list(profile, table_sheets),
     ]
 
 
@@ -124,3 +142,11 @@ def sheet_list(profile: Profile, panel: bool = False) -> list[tuple[str, str]]:
         (f"工作表：{x.checks_sheet}", "每条一致性核验规则（源文件声明的和自动的）及其结果。"),
     ]
     return items
+
+
+def table_sheet_list(profile: Profile, table_sheets: Sequence[TableSheet]) -> list[tuple[str, str]]:
+    data = profile.xlsx.data_sheet
+    return [(f"工作表：{plan.name}",
+             f"表 {plan.table.id}（{plan.title}）按报告原样排版：合并单元格、表头加粗，数字为数值，空白单元格留空。"
+             f"只供阅读；数据见“{data}”工作表中“表”为 {plan.table.id} 的行。")
+            for plan in table_sheets]

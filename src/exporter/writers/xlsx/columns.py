@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, assert_never
 from urllib.parse import quote
 
-from ...model import CheckResult, CheckStatus, Document, Indicator, Position
+from ...model import CheckResult, CheckStatus, Document, Heading, Indicator, Paragraph, Position, Table
 from .cells import printed_decimals
 
 STRING = "string"
@@ -21,6 +21,8 @@ QUALITY_NORMAL = "正常"
 QUALITY_NOTICE = "提示"
 QUALITY_FAILED = "异常"
 NO_SCOPE = "未注明"
+# Joins the printed labels of a table cell's row (left to right) and column (top down).
+LABEL_SEPARATOR = " › "
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,23 @@ DATA_COLUMNS: tuple[Column, ...] = (
            f"{QUALITY_NORMAL}：其余。详见“一致性核验”工作表和备注。"),
     Column("备注", "comment", "COMMENT_OBS", STRING, "", False, False,
            "原文的附加说明、汉字数字的换算、涉及的核验规则代码。", wrap=True),
+    # The dimensions of a table cell, after the existing columns so their positions do not move.
+    # df[df.表 == "t3"].pivot(index="行键", columns="列键", values="数值") gives the table back.
+    Column("表", "table_id", "", STRING, "小写字母、数字和下划线，如 t3", False, False,
+           "数字所在表格的代码（源文件中表格的 #id），每份报告内唯一；正文中的数字为空。"
+           "表格中的空白单元格（未填报，不同于0）和“—”“/”等不适用单元格不是数字，不占行。"),
+    Column("表名", "table_title", "", STRING, "", False, False,
+           "表格的表题；没有表题时为表格所在章节的标题。同名工作表（或其前 31 个字符）按原样排版显示该表。"),
+    Column("行键", "row_key", "", STRING, "小写字母、数字、下划线，层级以“.”连接", False, False,
+           "单元格所在行的代码：各行标签的键以“.”连接，如 denied.state_secret；政府信息公开年度报告的表格用"
+           "国家格式的标准代码。没有行标签的表（如只有一行数据的表四）为空。"),
+    Column("列键", "column_key", "", STRING, "小写字母、数字、下划线，层级以“.”连接", False, False,
+           "单元格所在列的代码：表头各层的键以“.”连接，如 natural、review.upheld。"
+           "表、行键、列键三者合起来在一份报告内唯一。"),
+    Column("行标签", "row_labels", "", STRING, "各层标签以“ › ”连接", False, False,
+           "单元格所在行印出的标签，从左到右，如“三、本年度办理结果 › （三）不予公开 › 1.属于国家秘密”。", wrap=True),
+    Column("列标签", "column_labels", "", STRING, "各层标签以“ › ”连接", False, False,
+           "单元格上方表头印出的标签，从上到下，如“申请人情况 › 法人或其他组织 › 商业企业”。", wrap=True),
 )
 
 HEADERS = tuple(c.header for c in DATA_COLUMNS)
@@ -121,9 +140,30 @@ def section_path(indicator: Indicator) -> str:
     return "".join(indicator.section)
 
 
+def table_titles(document: Document) -> dict[str, str]:
+    """Each table's name for people: its caption, else the heading it stands under, else its id."""
+    titles: dict[str, str] = {}
+    heading: Heading | None = None
+    for block in document.blocks:
+        match block:
+            case Heading():
+                heading = block
+            case Paragraph():
+                if block.lead is not None:
+                    heading = block.lead
+            case Table():
+                # A run-in heading ends in "。", which is punctuation of the sentence, not of the name.
+                under = heading.text.rstrip("。.") if heading is not None else ""
+                titles[block.id] = (block.caption or under or block.id).strip()
+            case _:
+                assert_never(block)
+    return titles
+
+
 def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResult]] | None = None) -> list[Row]:
     """The rows of `document`; `extra_checks` (by indicator id) adds findings from outside it, e.g. a panel's."""
     meta = document.meta
+    titles = table_titles(document)
     pending = unresolved_checks(document)
     target = docx_link_target(document)
     rows = []
@@ -149,6 +189,12 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
             "原文位置": f"{document.source.path}:{ind.pos.line}",
             "质量标记": quality_of(checks),
             "备注": _comment(ind, checks),
+            "表": ind.table_id,
+            "表名": titles.get(ind.table_id) if ind.table_id else None,
+            "行键": ind.row_key or None,
+            "列键": ind.column_key or None,
+            "行标签": LABEL_SEPARATOR.join(ind.row_labels) or None,
+            "列标签": LABEL_SEPARATOR.join(ind.column_labels) or None,
         }
         decimals = {header: printed_decimals(number) if isinstance(number, Decimal) else 0
                     for header in NUMBER_COLUMNS for number in (values[header],)}

@@ -21,7 +21,7 @@ from ...diagnostics import Diagnostic
 from ...model import CheckResult, CheckStatus, Document
 from ...profile import Profile
 from ...timestamps import document_datetime
-from . import UNIT_CONVENTIONS, sheet_list
+from . import TABLES_NOTE, UNIT_CONVENTIONS, sheet_list
 from .cells import CellStyle, Warnings, number_format, printed_decimals
 from .columns import QUALITY_FAILED, QUALITY_NORMAL, QUALITY_NOTICE, Row, indicator_rows
 from .package import GENERATOR, save, set_properties
@@ -227,6 +227,8 @@ def _readme_items(documents: Sequence[Document], rows: list[Row], panel_checks, 
         where = "，".join(v for v in (meta.region, meta.region_code, meta.period) if v)
         items.append((f"报告 {n}", f"《{meta.title_text}》（{where}）；源文件 {d.source.name}，SHA-256 {d.source.sha256}"))
     items += list(UNIT_CONVENTIONS)
+    if any(r.indicator.table_id for r in rows):
+        items.append(TABLES_NOTE)
     failed = sum(1 for c in panel_checks if c.status == CheckStatus.FAILED)
     notices = sum(1 for c in panel_checks if c.status == CheckStatus.NOTICE)
     items += [
