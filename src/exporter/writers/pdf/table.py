@@ -441,7 +441,7 @@ def lay_out_table(table: Table, ts: Typesetter) -> TableFlow:
     if table.unit_line:
         single = ts.single(table.unit_line, BODY_ROLE, 0.0)
         unit = (replace(single, x=width - line_width(single)), body_size, body_descent)
-    notes = []
+    notes: list[tuple[PlacedLine, float, float]] = []
     indent = settings.note_indent_chars * geometry.char_unit(body_size)
     for text in note_texts(table):
         measure = Measure(width=width, first_indent=indent, rest_indent=indent,
