@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from .furniture import furniture, page_number_text
+from .furniture import BODY_ROLE, CAPTION_ROLE, caption_text, cell_role, furniture, note_texts, page_number_text
 from .model import Document, Heading, Paragraph, Position, Table, inline_groups
 from .profile import Profile
 
@@ -38,9 +38,12 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
                     add(block.lead.role, block.lead.printed)
                 add("body", block.text)
             case Table():
-                # Stub until the PDF table writer lands (issue 12): cells print in the body font.
-                for _, inlines in inline_groups(block):
-                    add("body", "".join(i.text for i in inlines))
+                add(CAPTION_ROLE, caption_text(block, profile.table.caption))
+                add(BODY_ROLE, block.unit_line)
+                for cell in block.cells:
+                    add(cell_role(cell), cell.text)
+                for note in note_texts(block):
+                    add(BODY_ROLE, note)
             case _:
                 assert_never(block)
     for text in (f.cc, f.printed_by, f.printed_on):
@@ -68,8 +71,11 @@ def locate_character(document: Document, char: str) -> Position | None:
                 if offset >= 0:
                     pos = inline.pos
                     return Position(pos.path, pos.line, pos.column + offset)
-        # A heading's label is generated, so its position is the heading's.
+        # A heading's label is generated, so its position is the heading's; so are a table's
+        # caption and unit line, which are attributes of its opening line.
         for owner, _ in groups:
             if isinstance(owner, Heading) and char in owner.label:
                 return owner.pos
+        if isinstance(block, Table) and any(char in (text or "") for text in (block.caption, block.unit_line)):
+            return block.pos
     return None

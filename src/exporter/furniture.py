@@ -10,9 +10,10 @@ record, the .docx and the PDF cannot print different furniture.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from .model import Metadata
+from .model import CellKind, Metadata, Table, TableCell, inline_text
 from .profile import Profile
 
 # Round brackets a writer may have typed around the 附注 itself; the profile's brackets go around
@@ -129,3 +130,28 @@ def page_number_affixes(profile: Profile) -> tuple[str, str]:
     application fill in the number (a PAGE field)."""
     before, _, after = profile.page_number.format.partition("{n}")
     return before, after
+
+
+# Tables: which role prints a cell, and the caption and notes as printed (every writer prints the same).
+HEAD_ROLE = "table_head"
+BODY_ROLE = "table_body"
+CAPTION_ROLE = "table_caption"
+
+
+def cell_role(cell: TableCell) -> str:
+    """Header rows and header bands print in the head font, everything else in the body font."""
+    return HEAD_ROLE if cell.kind == CellKind.HEADER else BODY_ROLE
+
+
+def caption_text(table: Table, caption_format: str) -> str | None:
+    """"表1　caption" per the profile; `Table.number` may be "1" or "表1"."""
+    if not table.caption:
+        return None
+    if table.number is None:
+        return table.caption
+    digits = re.search(r"\d+", table.number)
+    return caption_format.format(n=digits.group(0) if digits else table.number, caption=table.caption)
+
+
+def note_texts(table: Table) -> list[str]:
+    return [inline_text(note) for note in table.notes]

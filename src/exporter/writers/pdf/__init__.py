@@ -26,7 +26,7 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
                           lambda char: locate_character(document, char))
     geometry = Geometry.of(profile)
     composition = compose(document, profile, fonts, geometry)
-    pages = paginate(composition, geometry.lines_per_page)
+    pages = paginate(composition, geometry.lines_per_page, geometry.pitch, geometry.text_width)
     render(document, profile, fonts, geometry, pages, out)
     return _warnings(document, composition, geometry)
 

@@ -19,6 +19,7 @@ from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
 from .punctuation import allowances, blank_side
+from .table import TableFlow, lay_out_table
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Imprint:
 
 @dataclass
 class Composition:
-    rows: list[Row]
+    rows: list[Row | TableFlow]     # grid rows, and tables (off the grid, cut into pages later)
     imprint: Imprint | None
 
 
@@ -202,7 +203,7 @@ class _Composer:
         self.stuff = stuff
         self.profile = ts.profile
         self.geometry = ts.geometry
-        self.rows: list[Row] = []
+        self.rows: list[Row | TableFlow] = []
 
     def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
         made = [Row(kind, [line], self.ts.size(role), self.ts.fonts.primary[role].em_descent, glue_next=glue)
@@ -238,8 +239,7 @@ class _Composer:
             case Paragraph():
                 self.paragraph(block)
             case Table():
-                # Stub until the PDF table writer lands (issue 12); the reader makes no tables yet.
-                raise WriterError(f"{block.pos}: error: the PDF writer cannot print tables yet")
+                self.rows.append(lay_out_table(block, self.ts))
             case _:
                 assert_never(block)
 

@@ -4,41 +4,53 @@ Pages are filled completely (no orphan or widow control: GB/T 9704 pages hold 22
 the page may end early only where rows are glued to the next one (a heading and the line
 after it, the signature chain), and a blank row never starts a continuation page. The 版记
 goes at the bottom of the last page, or of a page of its own when the last page is too full.
+
+A table is off the grid: it starts at the top of a grid line, is cut into pieces by the room
+left on each page (table.py decides where), and the text after it resumes on the next whole
+grid line. A landscape table takes pages of its own.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+from .breaking import EPSILON
 from .compose import Composition, Imprint, Row
+from .table import TableFlow, TablePiece
 
 
 @dataclass
 class Page:
     rows: list[tuple[int, Row]] = field(default_factory=list)    # (first grid line, row)
+    tables: list[tuple[int, TablePiece]] = field(default_factory=list)   # (first grid line, piece)
+    landscape: TablePiece | None = None     # a landscape table piece fills the page
     imprint: Imprint | None = None
     imprint_start: int = 0
+    table_lines: int = 0    # grid lines the table pieces reach down to
 
     def used(self) -> int:
-        return max((start + row.span for start, row in self.rows), default=0)
+        return max(max((start + row.span for start, row in self.rows), default=0), self.table_lines)
 
 
-def paginate(composition: Composition, lines_per_page: int) -> list[Page]:
+def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
+             landscape_height: float = 0.0) -> list[Page]:
+    """`pitch` (pt per grid line) and `landscape_height` (pt of a landscape frame) are needed
+    only when the composition holds tables."""
+
+    def span(entry: Row | TablePiece) -> int:
+        if isinstance(entry, TablePiece):
+            return max(1, math.ceil(entry.height / pitch - EPSILON / pitch))
+        return entry.span
+
     rows = composition.rows
-    pages: list[list[Row]] = []
-    current: list[Row] = []
+    pages: list[list[Row | TablePiece]] = []
+    current: list[Row | TablePiece] = []
     used = 0
     i = 0
-    while i < len(rows):
-        row = rows[i]
-        if not current and pages and row.kind == "blank":
-            i += 1
-            continue
-        if used + row.span <= lines_per_page:
-            current.append(row)
-            used += row.span
-            i += 1
-            continue
+
+    def break_page() -> None:
+        nonlocal current, used
         keep = len(current)
         while keep > 0 and current[keep - 1].glue_next:
             keep -= 1
@@ -48,17 +60,58 @@ def paginate(composition: Composition, lines_per_page: int) -> list[Page]:
         current = [r for r in current[keep:]]
         while current and current[0].kind == "blank":
             current.pop(0)
-        used = sum(r.span for r in current)
+        used = sum(span(r) for r in current)
+
+    while i < len(rows):
+        row = rows[i]
+        if isinstance(row, TableFlow):
+            if row.landscape:
+                if current:
+                    pages.append(current)
+                    current, used = [], 0
+                for piece in row.pieces(landscape_height, landscape_height, fresh=True) or []:
+                    pages.append([piece])
+                i += 1
+                continue
+            pieces = row.pieces((lines_per_page - used) * pitch, lines_per_page * pitch, fresh=not current)
+            if pieces is None:
+                break_page()
+                continue
+            current.append(pieces[0])
+            used += span(pieces[0])
+            for piece in pieces[1:]:
+                pages.append(current)
+                current, used = [piece], span(piece)
+            i += 1
+            continue
+        if not current and pages and row.kind == "blank":
+            i += 1
+            continue
+        if used + row.span <= lines_per_page:
+            current.append(row)
+            used += row.span
+            i += 1
+            continue
+        break_page()
     if current or not pages:
         pages.append(current)
 
     result = []
-    for page_rows in pages:
+    for page_entries in pages:
         page = Page()
         line = 0
-        for row in page_rows:
-            page.rows.append((line, row))
-            line += row.span
+        for entry in page_entries:
+            if isinstance(entry, TablePiece):
+                if entry.landscape:
+                    page.landscape = entry
+                    page.table_lines = lines_per_page
+                    continue
+                page.tables.append((line, entry))
+                line += span(entry)
+                page.table_lines = line
+            else:
+                page.rows.append((line, entry))
+                line += entry.span
         result.append(page)
 
     imprint = composition.imprint

@@ -17,6 +17,7 @@ from ...units import Mm
 from .compose import PlacedLine, Typesetter
 from .geometry import Geometry
 from .paginate import Page
+from .table import TablePiece
 
 PDF_DATE = "D:%Y%m%d%H%M%S+00'00'"
 # /Lang in the catalog and DisplayDocTitle are PDF 1.4 features; reportlab's default header says 1.3.
@@ -51,6 +52,15 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             baseline = geometry.baseline(start, row.span, row.size, row.em_descent)
             for line in row.lines:
                 _draw_line(canvas, geometry, line, baseline)
+        for start, piece in page.tables:
+            _draw_table_piece(canvas, piece, geometry.left, geometry.pdf_y(geometry.row_top(start)))
+        if page.landscape is not None:
+            # The portrait page turned clockwise shows the table upright: its top edge on the
+            # 版心's left edge, its left edge on the 版心's bottom (gbt9704-kinds T3).
+            canvas.saveState()
+            canvas.transform(0, 1, -1, 0, geometry.left, geometry.pdf_y(geometry.bottom))
+            _draw_table_piece(canvas, page.landscape, 0.0, 0.0)
+            canvas.restoreState()
         if page.imprint is not None:
             _draw_imprint(canvas, geometry, page)
         _draw_page_number(canvas, profile, geometry, typesetter, number)
@@ -96,16 +106,19 @@ def _document_info(canvas: Canvas, document: Document, profile: Profile) -> None
 
 
 def _draw_line(canvas: Canvas, geometry: Geometry, line: PlacedLine, baseline: float) -> None:
+    _draw_line_at(canvas, geometry.left, geometry.pdf_y(baseline), line)
+
+
+def _draw_line_at(canvas: Canvas, left: float, y: float, line: PlacedLine) -> None:
     """Every string shown gets its own position: PDF adds the character spacing after a
     string's last glyph too, but pdfminer (pdfplumber) does not, and reportlab starts a new
     string wherever a run crosses into another 256-glyph font subset."""
-    y = geometry.pdf_y(baseline)
-    text = canvas.beginText(geometry.left + line.x, y)
+    text = canvas.beginText(left + line.x, y)
     first = True
     for run in line.runs:
         text.setFont(run.font.name, run.size)
         text.setCharSpace(run.spacing)
-        x = geometry.left + line.x + run.x
+        x = left + line.x + run.x
         done = 0
         for _subset, codes in run.font.font.splitString(run.text, canvas._doc):
             chunk = run.text[done:done + len(codes)]
@@ -129,6 +142,24 @@ def _draw_imprint(canvas: Canvas, geometry: Geometry, page: Page) -> None:
             _draw_line(canvas, geometry, line, baseline)
     bottom = page.imprint_start + len(page.imprint.rows)
     _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), page.imprint.bottom_rule)
+
+
+def _draw_table_piece(canvas: Canvas, piece: TablePiece, left: float, top: float) -> None:
+    """A table piece whose top-left corner is at (left, top) in the current (y-up) space:
+    text first, in reading order, then the ruled lines. Projecting caps close the corners
+    where rules meet."""
+    texts, rules = piece.drawing()
+    for text in texts:
+        _draw_line_at(canvas, left, top - text.baseline, text.line)
+    canvas.saveState()
+    canvas.setLineCap(2)
+    width = None
+    for rule in rules:
+        if rule.width != width:
+            canvas.setLineWidth(rule.width)
+            width = rule.width
+        canvas.line(left + rule.x0, top - rule.y0, left + rule.x1, top - rule.y1)
+    canvas.restoreState()
 
 
 def _rule(canvas: Canvas, x0: float, x1: float, y: float, thickness: float) -> None:
