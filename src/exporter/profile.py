@@ -56,7 +56,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "caption": str, "unit_line": str, "note_indent_chars": NUMBER, "outer_rule_pt": NUMBER,
         "inner_rule_pt": NUMBER, "cell_padding_mm": NUMBER, "cell_line_spacing": NUMBER,
         "min_column_chars": NUMBER, "label_alignment": str, "number_alignment": str, "header_alignment": str,
-        "landscape_min_width_ratio": NUMBER,
+        "landscape_min_width_ratio": NUMBER, "cell_padding_vertical_mm": NUMBER,
     },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
@@ -74,7 +74,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
         "autospace_em": NUMBER, "latin_language": str,
         "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
-        "line_fit_margin_pt": NUMBER,
+        "line_fit_margin_pt": NUMBER, "single_line_em": NUMBER,
     },
     "pdf": {
         "language": str, "hang_punctuation": bool, "show_outline": bool, "compress": bool,
