@@ -182,7 +182,9 @@ class _WordWriter:
 
     def _portrait_frame(self) -> Frame:
         pitch_pt = self.pitch / 20
-        return Frame(self.text_width, self.profile.grid.lines_per_page * pitch_pt, pitch_pt, landscape=False)
+        # The 版心 measure rounded once (156 mm = 8844 twips), not the difference of two rounded margins.
+        width = twips_from_mm(self.profile.text_width_mm)
+        return Frame(width, self.profile.grid.lines_per_page * pitch_pt, pitch_pt, landscape=False)
 
     def _landscape_table(self, table: Table, placed: Placed) -> None:
         """A table too wide for portrait, on pages of its own turned landscape: a section break
@@ -197,9 +199,8 @@ class _WordWriter:
         if placed.lines % per_page:
             placed.lines += per_page - placed.lines % per_page
         page = self.profile.page
-        width = twips_from_mm(page.height_mm) - twips_from_mm(page.margin_top_mm) - twips_from_mm(page.margin_bottom_mm)
-        height_pt = (twips_from_mm(page.width_mm) - twips_from_mm(page.margin_left_mm)
-                     - twips_from_mm(page.margin_right_mm)) / 20
+        width = twips_from_mm(self.profile.text_height_mm)
+        height_pt = twips_from_mm(self.profile.text_width_mm) / 20
         pitch_pt = self.pitch / 20
         lines = max(1, math.floor(height_pt / pitch_pt))
         made = self.tables.build(table, Frame(width, lines * pitch_pt, pitch_pt, landscape=True), 0, lines)
