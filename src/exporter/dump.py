@@ -57,7 +57,9 @@ def dump_document(document: Document) -> dict[str, Any]:
                 blocks.append({"table": block.id, "caption": block.caption, "number": block.number,
                                "unit_line": block.unit_line, "header_rows": block.header_rows,
                                "label_columns": block.label_columns, "rows": block.row_count,
-                               "columns": block.column_count, "at": _plain(block.pos),
+                               "columns": block.column_count, "path": list(block.path),
+                               "widths": _plain(block.widths), "landscape": block.landscape,
+                               "at": _plain(block.pos),
                                "cells": [{"row": c.row, "column": c.column, "rows": c.row_span,
                                           "columns": c.column_span, "kind": c.kind.value, "key": c.key,
                                           "unit": c.unit, "note": c.note, "inlines": [_inline(i) for i in c.inlines]}
@@ -71,5 +73,6 @@ def dump_document(document: Document) -> dict[str, Any]:
         item = {k: v for k, v in _plain(ind).items() if v is not None}
         item["at"] = item.pop("pos")
         indicators.append(item)
-    checks = [{"id": c.id, "status": c.status.value, "declared": c.declared} for c in document.checks]
+    checks = [{"id": c.id, "status": c.status.value, "declared": c.declared,
+               **({"message": c.message} if c.message else {})} for c in document.checks]
     return {"meta": meta, "blocks": blocks, "indicators": indicators, "checks": checks}

@@ -12,7 +12,7 @@ from typing import assert_never
 from .cjk import CHINESE_CLASS
 from .diagnostics import Diagnostic, WARNING
 from .figures import STATISTIC_IN_TEXT, percentage_may_exceed_100
-from .model import Document, FigureRef, Position, Text
+from .model import Document, FigureRef, Position, Table, Text
 
 HALF_WIDTH = ",;:()?!"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -30,11 +30,15 @@ _NOT_A_STATISTIC = re.compile(
 
 def lint(document: Document) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    # A number in a table cell is a figure already (or a label such as "1.属于国家秘密"): the
+    # untagged-figure warning is for running text, table notes included.
+    in_cells = {id(run) for block in document.blocks if isinstance(block, Table)
+                for cell in block.cells for run in cell.inlines}
     for _, inlines in document.iter_inline_groups():
         for run in inlines:
             match run:
                 case Text():
-                    found.extend(_lint_text(run))
+                    found.extend(_lint_text(run, untagged=id(run) not in in_cells))
                 case FigureRef():
                     found.extend(_lint_span(run))
                 case _:
@@ -49,7 +53,7 @@ def _at(run: Text | FigureRef, offset: int) -> Position:
     return Position(run.pos.path, run.pos.line, run.pos.column + offset)
 
 
-def _lint_text(run: Text) -> list[Diagnostic]:
+def _lint_text(run: Text, untagged: bool = True) -> list[Diagnostic]:
     out = []
     text = run.text
     for m in _HALF_IN_CHINESE.finditer(text):
@@ -74,7 +78,7 @@ def _lint_text(run: Text) -> list[Diagnostic]:
                 ))
     for m in _SPACE_BEFORE_PERCENT.finditer(text):
         out.append(Diagnostic(WARNING, "space before '%': write the figure and '%' together", _at(run, m.start(1))))
-    masked = _NOT_A_STATISTIC.sub(lambda m: "#" * len(m.group(0)), text)
+    masked = _NOT_A_STATISTIC.sub(lambda m: "#" * len(m.group(0)), text) if untagged else ""
     for m in STATISTIC_IN_TEXT.finditer(masked):
         out.append(Diagnostic(
             WARNING,

@@ -49,7 +49,7 @@ CASES = {
     "nested_spans": ((FM + "共[1[2项]{#b name=\"y\"}]{#a name=\"x\"}。\n").encode(), "5:2", "nested spans"),
     "list": ((FM + "1. 第一\n2. 第二\n").encode(), "5:1", "lists are not supported"),
     "bullet_list": ((FM + "- 第一\n- 第二\n").encode(), "5:1", "lists are not supported"),
-    "table": ((FM + "| a | b |\n|---|---|\n| 1 | 2 |\n").encode(), "5:1", "tables are not supported"),
+    "table_without_id": ((FM + "| a | b |\n|---|---|\n| 1 | 2 |\n").encode(), "5:1", "a table needs an id"),
     "blockquote": ((FM + "> 引文\n").encode(), "5:1", "block quotes are not supported"),
     "code_fence": ((FM + "```\ncode\n```\n").encode(), "5:1", "code blocks are not supported"),
     "html_block": ((FM + "<div>\nx\n</div>\n").encode(), "5:1", "raw HTML blocks are not supported"),

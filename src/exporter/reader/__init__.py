@@ -30,6 +30,7 @@ from ..titles import break_title
 from .blocks import BlockReader
 from .front_matter import read_front_matter
 from .inline import InlineReader
+from .tables import TableReader
 from .text import SourceLines, decode
 
 __all__ = ["ReadResult", "read_source"]
@@ -95,7 +96,8 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
             src.at(1),
         )
         return None, profile
-    tokens = _markdown().parse(text)
+    md = _markdown()
+    tokens = md.parse(text)
     if not tokens or tokens[0].type != "front_matter":
         src.diags.error("front matter is not closed: add a '---' line after it", src.at(1))
         return None, profile
@@ -105,11 +107,12 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     if profile is None:
         return None, None
     inline = InlineReader(src)
-    blocks = BlockReader(src, profile, inline).read(tokens[1:])
+    tables = TableReader(src, inline, md)
+    blocks = BlockReader(src, profile, inline, tables).read(tokens[1:])
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)
-    check_results = _run_checks(src, check_defs, inline.indicators)
+    check_results = _run_checks(src, check_defs, inline.indicators, tables.keys)
     return Document(
         source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(inline.indicators),
         checks=check_results,
@@ -143,21 +146,22 @@ def _load_profile(src: SourceLines, name: str | None, meta: Metadata | None, bas
         return None
 
 
-def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator]):
+def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indicators: list[Indicator],
+                tables: dict[str, checks_mod.TableCells]):
     known = {ind.id for ind in indicators}
     usable = []
     for d in defs:
-        refs = checks_mod.references(checks_mod.parse_expression(d.left)) + checks_mod.references(
-            checks_mod.parse_expression(d.right)
-        )
-        missing = [r.name for r in refs if r.name not in known]
-        for name in dict.fromkeys(missing):
-            hint = difflib.get_close_matches(name, sorted(known), n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
-        if not missing:
+        problems = checks_mod.reference_problems(d, known, tables)
+        for name, problem in problems:
+            if problem == "unknown indicator":
+                hint = difflib.get_close_matches(name, sorted(known), n=1)
+                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
+            else:
+                src.diags.error(f"check '{d.id}' cannot read '{name}': {problem}", d.pos)
+        if not problems:
             usable.append(d)
-    results = checks_mod.run_checks(tuple(usable), tuple(indicators))
+    results = checks_mod.run_checks(tuple(usable), tuple(indicators), tables)
     for r in results:
         if r.declared and r.status.value == "failed":
             src.diags.warning(f"check '{r.id}' failed: {r.message}", r.pos)

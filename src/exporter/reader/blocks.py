@@ -11,7 +11,11 @@ from ..numbering import heading_key, heading_label
 from ..profile import Profile
 from .inline import InlineReader
 from .sentences import attach_sentences
+from .tables import TableReader
 from .text import SourceLines
+
+_TABLE_FENCE = re.compile(r"^table(?:\s|\{|$)")
+_ATTRIBUTE_LINE = re.compile(r"^\s*\{[^{}]*\}\s*$")
 
 MAX_HEADING_LEVEL = 4
 
@@ -19,8 +23,7 @@ UNSUPPORTED_BLOCKS = {
     "bullet_list_open": "lists are not supported: write the items as paragraphs (headings are numbered for you)",
     "ordered_list_open": "lists are not supported: a typed number such as '1.' at the start of a line makes a list; use ### for a level-3 heading, or escape it as '1\\.'",
     "blockquote_open": "block quotes are not supported",
-    "table_open": "tables are not supported by the writers yet",
-    "fence": "code blocks are not supported",
+    "fence": "code blocks are not supported (a table is a ```table {#id …} block)",
     "code_block": "indented code blocks are not supported: remove the leading spaces",
     "html_block": "raw HTML blocks are not supported: escape the '<' as '\\<' to print it",
     "hr": "horizontal rules are not supported",
@@ -30,7 +33,10 @@ UNSUPPORTED_BLOCKS = {
 class BlockReader:
     """Turns the body's block tokens into Paragraphs and Headings, numbering the headings."""
 
-    def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader):
+    def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader, tables: TableReader):
+        self.src = src
+        self.tables = tables
+        self.heading_text: str | None = None
         self.diags = src.diags
         self.lines = src.lines
         self.at = src.at
@@ -62,9 +68,31 @@ class BlockReader:
                 else:
                     blocks.append(heading)
                 continue
+            if tok.type == "fence" and _TABLE_FENCE.match(tok.info):
+                i += 1
+                if pending_run_in is not None:
+                    blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
+                    pending_run_in = None
+                table = self.tables.read_fence(tok, self._current_path(), self.heading_text)
+                if table is not None:
+                    blocks.append(table)
+                continue
+            if tok.type == "table_open":
+                i = self._skip_container(tokens, i)
+                if pending_run_in is not None:
+                    blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
+                    pending_run_in = None
+                attribute_line = line - 1 if line > 1 and _ATTRIBUTE_LINE.match(self.lines[line - 2]) else None
+                table = self.tables.read_gfm(tok, attribute_line, self._current_path(), self.heading_text)
+                if table is not None:
+                    blocks.append(table)
+                continue
             if tok.type == "paragraph_open":
                 inline = tokens[i + 1]
                 i += 3
+                inline = self._without_attribute_line(inline, tokens, i)
+                if inline is None:
+                    continue
                 inlines = self.inline.read(inline, heading_path=self._current_path())
                 if not inlines:
                     continue
@@ -84,16 +112,37 @@ class BlockReader:
                 self.diags.error(message, self.at(line, self._first_col(line)))
             # Skip the whole unsupported container.
             if tok.nesting == 1:
-                depth = 1
-                i += 1
-                while i < len(tokens) and depth:
-                    depth += tokens[i].nesting
-                    i += 1
+                i = self._skip_container(tokens, i)
                 continue
             i += 1
         if pending_run_in is not None:
             blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
+        self.tables.finish()
         return blocks
+
+    @staticmethod
+    def _skip_container(tokens: list[Token], i: int) -> int:
+        depth = 1
+        i += 1
+        while i < len(tokens) and depth:
+            depth += tokens[i].nesting
+            i += 1
+        return i
+
+    def _without_attribute_line(self, inline: Token, tokens: list[Token], after: int) -> Token | None:
+        """A GFM table interrupts a paragraph, so its attribute line `{#t1 …}` ends the paragraph
+        before it: take that line off (the table reads it), keeping the rest of the paragraph."""
+        if after >= len(tokens) or tokens[after].type != "table_open" or not inline.map:
+            return inline
+        last = inline.map[1]
+        if not _ATTRIBUTE_LINE.match(self.lines[last - 1]):
+            return inline
+        if last - 1 == inline.map[0]:
+            return None
+        content = inline.content.rsplit("\n", 1)[0]
+        token = self.tables.md.parseInline(content)[0]
+        token.map = [inline.map[0], last - 1]
+        return token
 
     def _first_col(self, line: int) -> int:
         src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -129,6 +178,7 @@ class BlockReader:
         self.current_level = level
         inlines = self.inline.read(inline, heading_path=tuple(self.path_keys))
         text = "".join(i.text for i in inlines)
+        self.heading_text = text.strip().rstrip("。") or None
         if not text.strip():
             self.diags.error("empty heading", pos)
             return None

@@ -195,6 +195,8 @@ def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, off
         right = item.get("equals")
         if isinstance(right, (int, float)) and not isinstance(right, bool):
             right = str(right)
+        elif isinstance(right, list) and right and all(isinstance(p, str) for p in right):
+            right = " + ".join(right)  # a list is summed, as under 'sum'
         if not isinstance(right, str):
             src.diags.error(f"check '{check_id}' needs 'equals' (an indicator id or an expression)", ipos)
             continue
