@@ -142,6 +142,7 @@ class _WordWriter:
         placed.extend(self._title())
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
+        previous: Heading | Paragraph | Table | None = None
         for block in self.document.blocks:
             match block:
                 case Heading():
@@ -154,7 +155,9 @@ class _WordWriter:
                     made = self._paragraph(block)
                 case Table():
                     if self.tables.is_landscape(block, self.text_width):
-                        self._landscape_table(block, placed)
+                        heading_at = last_element if isinstance(previous, Heading) else None
+                        self._landscape_table(block, placed, heading_at)
+                        previous = block
                         last_start, last_element = placed.lines, None
                         continue
                     made = self.tables.build(block, self._portrait_frame(), placed.lines % per_page, per_page)
@@ -164,6 +167,7 @@ class _WordWriter:
                 case _:
                     assert_never(block)
             last_start, last_element = placed.lines, len(placed.elements)
+            previous = block
             placed.extend(made)
         closing, move_last = self.furniture.closing(placed.lines)
         if move_last and last_element is not None and last_start % per_page:
@@ -186,28 +190,32 @@ class _WordWriter:
         width = twips_from_mm(self.profile.text_width_mm)
         return Frame(width, self.profile.grid.lines_per_page * pitch_pt, pitch_pt, landscape=False)
 
-    def _landscape_table(self, table: Table, placed: Placed) -> None:
+    def _landscape_table(self, table: Table, placed: Placed, heading_at: int | None) -> None:
         """A table too wide for portrait, on pages of its own turned landscape: a section break
-        before and after it [T1–T4]. The portrait text resumes on a new page."""
+        before and after it [T1–T4]. A heading right before the table goes with it, as it would
+        with keepNext on a portrait page. The portrait text resumes on a new page."""
         per_page = self.profile.grid.lines_per_page
         portrait = section_break(self.profile, landscape=False)
-        last = placed.elements[-1] if placed.elements else None
+        end = len(placed.elements) if heading_at is None else heading_at
+        last = placed.elements[end - 1] if end else None
         if last is not None and last.tag == qn("w:p"):
             last.find(qn("w:pPr")).append(portrait)
         else:
-            placed.add(paragraph(styles.TRAILER, (), [portrait]), 0)
+            placed.elements.insert(end, paragraph(styles.TRAILER, (), [portrait]))
         if placed.lines % per_page:
             placed.lines += per_page - placed.lines % per_page
-        page = self.profile.page
         width = twips_from_mm(self.profile.text_height_mm)
         height_pt = twips_from_mm(self.profile.text_width_mm) / 20
         pitch_pt = self.pitch / 20
         lines = max(1, math.floor(height_pt / pitch_pt))
-        made = self.tables.build(table, Frame(width, lines * pitch_pt, pitch_pt, landscape=True), 0, lines)
+        # A heading carried over takes (about) one line of the landscape page: its 225 mm measure
+        # holds a 40-character heading.
+        start = 0 if heading_at is None else 1
+        made = self.tables.build(table, Frame(width, lines * pitch_pt, pitch_pt, landscape=True), start, lines)
         placed.elements.extend(made.elements)
         # Count whole landscape pages as whole portrait pages: only the page parity and the
         # portrait text after the table matter to the 版记's placement.
-        placed.lines += per_page * math.ceil(made.lines / lines)
+        placed.lines += per_page * math.ceil((start + made.lines) / lines)
         placed.add(paragraph(styles.TRAILER, (), [section_break(self.profile, landscape=True)]), 0)
 
     def _width_pt(self, indent_twips: int) -> float:
