@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from ...model import CellKind, FigureRef, Inline, Table, TableCell, Text
 from ...profile import Profile, Role
@@ -55,10 +55,12 @@ class Frame:
 @dataclass(frozen=True)
 class KeyMarks:
     """Hidden bookmarks (a leading `_` hides them in Word's dialog) that carry a table's id and its
-    row and column keys, so `exporter import` gives the same keys back: `_T1_t3`, `_K7_natural`."""
+    row and column keys (and a column's unit), so `exporter import` gives the same keys back:
+    `_T1_t3`, `_K7_natural`, `_U9_万元`."""
 
     table_prefix: str = "_T"
     key_prefix: str = "_K"
+    unit_prefix: str = "_U"
 
 
 MARKS = KeyMarks()
@@ -110,8 +112,8 @@ class TableWriter:
     def column_widths(self, table: Table, width_twips: int) -> list[int]:
         """Fixed widths in twips that add up to `width_twips` exactly."""
         if table.widths:
-            total = sum(table.widths)
-            return _exact([float(Decimal(width_twips) * part / total) for part in table.widths], width_twips)
+            parts = sum(table.widths, Decimal(0))
+            return _exact([float(Decimal(width_twips) * part / parts) for part in table.widths], width_twips)
         minimum = self.minimum_widths_pt(table)
         natural = list(minimum)
         for cell in table.cells:
@@ -222,12 +224,12 @@ class TableWriter:
                    w("tblLook", {"val": "0000", "firstRow": 0, "lastRow": 0, "firstColumn": 0, "lastColumn": 0,
                                  "noHBand": 1, "noVBand": 1}))
         grid = w("tblGrid", None, *[w("gridCol", {"w": width}) for width in widths])
-        element = w("tbl", None, tbl_pr, grid)
+        element: Any = w("tbl", None, tbl_pr, grid)
         slots = table.slot_map()
         marked_table = False
         for r in range(table.row_count):
             tr_pr = w("trPr", None, w("cantSplit"), w("tblHeader") if r < table.header_rows else None)
-            row = w("tr", None, tr_pr)
+            row: Any = w("tr", None, tr_pr)
             c = 0
             while c < table.column_count:
                 cell = slots[r][c]
@@ -270,6 +272,8 @@ class TableWriter:
         content = self._inline_runs(cell.inlines, role)
         if cell.key and cell.kind in (CellKind.HEADER, CellKind.LABEL):
             content = self._hidden_mark(f"{MARKS.key_prefix}{{n}}_{cell.key}", content)
+            if cell.unit and cell.unit.isalnum():
+                content = self._hidden_mark(f"{MARKS.unit_prefix}{{n}}_{cell.unit}", content)
         if mark_table:
             content = self._hidden_mark(f"{MARKS.table_prefix}{{n}}_{table.id}", content)
         return content
