@@ -87,7 +87,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
         "autospace_em": NUMBER, "latin_language": str,
         "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
-        "line_fit_margin_pt": NUMBER,
+        "line_fit_margin_pt": NUMBER, "single_line_em": NUMBER,
     },
     "pdf": {
         "language": str, "hang_punctuation": bool, "show_outline": bool, "compress": bool,

@@ -211,7 +211,7 @@ def test_what_cannot_be_imported_is_reported_and_text_boxes_are_read_once(tmp_pa
     result = import_file(path)
     assert body_lines(read_back(result, tmp_path)) == ["正文见注", "框外框内文字", "指标", "数值"]
     assert result.warnings == [
-        "1 table(s): each cell became a paragraph (the source format has no tables)",
+        "1 table(s) without figures (a 版记 or a layout table): each cell became a paragraph",
         "1 footnote(s) not imported: copy them into the text by hand",
     ]
     assert "  warning: 1 footnote(s) not imported" in result.report()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 
 from ..cjk import INVISIBLE, display_width
 from .cleanup import remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
@@ -24,7 +25,8 @@ from .front import (
 from .furniture import boilerplate_reason, licence_footer_start, page_furniture
 from .lines import Counts, Removed
 from .rejoin import PhysicalLine, rejoin
-from .structure import HeadingItem, Item, ParagraphItem, structure
+from .structure import HeadingItem, Item, ParagraphItem, TableItem, structure
+from .tables import ImportedTable
 
 CLEANUPS = {
     "punctuation": "make half-width punctuation in Chinese text full-width (GB/T 15834)",
@@ -86,7 +88,7 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
         read = read_docx(path)
         result = _import_lines(path.name, "docx", read.encoding, read.line_ending, read.input_lines,
-                               read.physical, read.hints, options, read.properties)
+                               read.physical, read.hints, options, read.properties, read.tables)
         result.warnings.extend(read.warnings)
         return result
     from .text import decode
@@ -107,7 +109,8 @@ def import_text(text: str, name: str = "input.txt", options: ImportOptions | Non
 
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
                   physical_input: list[tuple[int, str]], hints: dict | None,
-                  options: ImportOptions, properties: dict[str, str] | None = None) -> ImportResult:
+                  options: ImportOptions, properties: dict[str, str] | None = None,
+                  tables: dict[int, ImportedTable] | None = None) -> ImportResult:
     counts = Counts()
     removed: list[Removed] = []
     physical = _clean_physical(physical_input, counts, removed, options)
@@ -141,14 +144,27 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         front.title_is_placeholder = True
         warnings.append(f"no title line found: the title is {PLACEHOLDER_TITLE!r}; give one with --title")
     items = structure(lines, counts, tidy=options.on("spaces"))
+    if tables:
+        items = [TableItem(tables[item.origin[0]], item.origin)
+                 if isinstance(item, ParagraphItem) and item.origin[0] in tables else item for item in items]
+        for table in tables.values():
+            if table.generated_keys:
+                warnings.append(f"table {table.id}: the .docx carries no keys; the placeholders todo_r…/todo_c… "
+                                "need stable names before the figures are used across years")
     bookmarks = {line.first_line: [_clean_bookmark(b, options) for b in line.bookmarks] for line in lines}
     tagger = FigureTagger(reserved={name for names in bookmarks.values() for name, _text in names})
-    body = []
+    body: list[list[Segment]] = []
     for item in items:
-        if options.on("figures"):
-            body.append(tagger.tag(item.text, item.origin[0], bookmarks.get(item.origin[0], [])))
-        else:
-            body.append([item.text])
+        match item:
+            case TableItem():
+                body.append([])  # its figures are its cells
+            case HeadingItem() | ParagraphItem():
+                if options.on("figures"):
+                    body.append(tagger.tag(item.text, item.origin[0], bookmarks.get(item.origin[0], [])))
+                else:
+                    body.append([item.text])
+            case _:
+                assert_never(item)
     from .emit import render_source
 
     markdown = render_source(name, front, removed, items, body, bool(tagger.figures))

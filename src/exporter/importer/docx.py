@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, SourceError
 from ..numbering import chinese_numeral
+from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, read_table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -45,6 +46,7 @@ class DocxRead:
     hints: dict[int, ParagraphHint]
     warnings: list[str] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)  # front-matter key → value
+    tables: dict[int, ImportedTable] = field(default_factory=dict)  # by the physical line it stands on
     encoding: str = "Office Open XML"
     line_ending: str = "paragraphs"
 
@@ -177,8 +179,14 @@ def _read_document(document, properties: dict[str, str]) -> DocxRead:
     styles = _StyleInfo(document)
     physical: list[tuple[int, str]] = []
     hints: dict[int, ParagraphHint] = {}
-    for element in _body_paragraphs(document.element.body):
+    tables: dict[int, ImportedTable] = {}
+    for element in _with_tables(document.element.body):
         number = len(physical) + 1
+        if isinstance(element, ImportedTable):
+            physical.append((number, SENTINEL.format(n=len(tables) + 1)))
+            hints[number] = ParagraphHint()
+            tables[number] = element
+            continue
         text, bookmarks = _paragraph_text(element)
         style_id = _style_id(element)
         hint = ParagraphHint(
@@ -189,7 +197,7 @@ def _read_document(document, properties: dict[str, str]) -> DocxRead:
         label = numbering.label(element, styles.numbering(style_id))
         physical.append((number, label + text))
         hints[number] = hint
-    return DocxRead(physical, hints, _unread(document.element.body), properties)
+    return DocxRead(physical, hints, _unread(document.element.body, len(tables)), properties, tables=tables)
 
 
 # Custom document properties the Word writer records (File › Properties › Custom), by the
@@ -224,18 +232,58 @@ def _custom_properties(package: bytes, shown: str) -> dict[str, str]:
     return found
 
 
-def _unread(body) -> list[str]:
+def _unread(body, imported_tables: int) -> list[str]:
     """What the source format cannot hold, said in the report rather than lost silently."""
     warnings = []
-    tables = len(body.findall(f".//{W}tbl"))
+    tables = len(body.findall(f"{W}tbl")) - imported_tables
     if tables:
-        warnings.append(f"{tables} table(s): each cell became a paragraph (the source format has no tables)")
+        warnings.append(f"{tables} table(s) without figures (a 版记 or a layout table): each cell became a paragraph")
     for tag, what in (("footnoteReference", "footnote"), ("endnoteReference", "endnote"),
                       ("commentReference", "comment")):
         count = len(body.findall(f".//{W}{tag}"))
         if count:
             warnings.append(f"{count} {what}(s) not imported: copy them into the text by hand")
     return warnings
+
+
+def _with_tables(body):
+    """Body paragraphs in reading order, with each top-level table that holds figures as one
+    `ImportedTable` that takes in its caption and unit line above and its 注 lines below."""
+    items: list = []
+    for child in body.iterchildren():
+        if child.tag == W + "tbl":
+            table = read_table(child, sum(isinstance(i, ImportedTable) for i in items) + 1)
+            if table is not None:
+                _take_caption(items, table)
+                items.append(table)
+                continue
+            items.extend(child.iter(W + "p"))
+        elif child.tag == W + "p":
+            if items and isinstance(items[-1], ImportedTable):
+                text = _paragraph_text(child)[0].strip()
+                if NOTE.match(text):
+                    items[-1].notes.append(text)
+                    continue
+            items.append(child)
+        elif child.tag == W + "sdt":
+            items.extend(_body_paragraphs(child.find(W + "sdtContent")))
+    return items
+
+
+def _take_caption(items: list, table: ImportedTable) -> None:
+    """The unit line and the caption right above a table become its attributes."""
+    for pattern in (UNIT_LINE, CAPTION):
+        if not items or isinstance(items[-1], ImportedTable):
+            return
+        text = _paragraph_text(items[-1])[0].strip()
+        found = pattern.match(text)
+        if not found:
+            continue
+        if pattern is UNIT_LINE:
+            table.unit = found.group(1).strip()
+        else:
+            table.caption = found.group(2).strip()
+        items.pop()
 
 
 def _body_paragraphs(body):

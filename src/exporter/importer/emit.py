@@ -14,7 +14,8 @@ from ..cjk import INVISIBLE
 from .figures import REVIEW_NOTE, Figure, Segment
 from .front import FrontMatter
 from .lines import Removed
-from .structure import HeadingItem, Item, ParagraphItem
+from .structure import HeadingItem, Item, ParagraphItem, TableItem
+from .tables import render_table
 
 # ASCII punctuation that Markdown (with the attrs and strikethrough rules the reader enables)
 # could take as syntax; a backslash before any of them prints the character itself.
@@ -120,12 +121,13 @@ def render_source(input_name: str, front: FrontMatter, removed: list[Removed], i
         header.append("The input has no title line: write the title below.")
     blocks = []
     for item, segments in zip(items, body):
-        rendered = render_segments(segments)
         match item:
             case HeadingItem():
-                blocks.append("#" * item.level + " " + rendered)
+                blocks.append("#" * item.level + " " + render_segments(segments))
             case ParagraphItem():
-                blocks.append(rendered)
+                blocks.append(render_segments(segments))
+            case TableItem():
+                blocks.append(render_table(item.table))
             case _:
                 assert_never(item)
     return front_matter(front, header, removed) + "\n" + "\n\n".join(blocks) + "\n"

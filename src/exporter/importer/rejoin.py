@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .lines import Counts, Line
 from .markers import find_marker
+from .tables import SENTINEL_MARK
 
 OPENING = "《“‘（(〈「『【〔［"
 CLOSING_START = "，。、；：！？）)》”’〉」』】〕］"
@@ -89,6 +90,8 @@ def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_
            uses_indent: bool) -> bool:
     if cur.level_hint or cur.title_hint != prev.title_hint:
         return False
+    if SENTINEL_MARK in cur.text or SENTINEL_MARK in prev.text:
+        return False  # a table stands on its own line
     if width is not None and blank_run == 0 and uses_indent:
         # Indented hard-wrapped text: the indent, not a number, says where a paragraph starts
         # (a wrapped line may well begin with "六是" or "1.").

@@ -30,6 +30,7 @@ from .cleanup import tidy_spaces
 from .lines import Counts, Line
 from ..numbering import chinese_numeral
 from .markers import HEADING_KINDS, Marker, find_marker
+from .tables import ImportedTable
 
 ATTACHMENT_START = re.compile(r"^附\s*件\s*\d*$")
 LIST_ITEM_ENDINGS = ("；", "，", "、", "：", ";", ",", ":")
@@ -55,7 +56,19 @@ class ParagraphItem:
     kept_number: str | None = None  # why a typed number at the start was not made a heading
 
 
-Item = HeadingItem | ParagraphItem
+@dataclass
+class TableItem:
+    """A Word table read as a source table (importer.tables); it is written as it was read."""
+
+    table: ImportedTable
+    origin: tuple[int, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join("".join(row) for row in self.table.rows)
+
+
+Item = HeadingItem | ParagraphItem | TableItem
 
 
 def is_statute(lines: list[Line]) -> bool:

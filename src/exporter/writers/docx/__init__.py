@@ -12,16 +12,17 @@ grid (docx_lines), because LibreOffice ignores bottom-anchored frames.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any, BinaryIO, assert_never
 
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.section import _Footer
 
 from ...diagnostics import Diagnostic, Diagnostics, WriterError
 # Not imported as `furniture`: importing the submodule .furniture rebinds that name in this package.
 from ...furniture import furniture as printed_furniture, page_number_affixes
+from ...bookmarks import bookmark_names
 from ...model import Document, FigureRef, Heading, Inline, Paragraph, Table, Text
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
@@ -30,6 +31,8 @@ from ...units import Mm, Pt, Twips
 from . import package
 from . import styles
 from .furniture import FurnitureLayout, Placed
+from .sections import LandscapePageNumber, is_landscape, page_geometry, section_break
+from .table import Frame, TableWriter
 from .lines import TextMetrics, count_lines
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
@@ -56,6 +59,15 @@ class _WordWriter:
         self.condensed = self.furniture.condensed
         self.punctuation_scale = self.furniture.punctuation_scale
         self._bookmark_ids = 0
+        self.bookmark_names = bookmark_names(
+            inline.indicator_id for _block, inlines in document.iter_inline_groups()
+            for inline in inlines if isinstance(inline, FigureRef))
+        self.has_tables = any(isinstance(block, Table) for block in document.blocks)
+        self.tables = TableWriter(profile, self.bookmark_names, self._next_bookmark_id)
+
+    def _next_bookmark_id(self) -> int:
+        self._bookmark_ids += 1
+        return self._bookmark_ids
 
     def write(self, out: BinaryIO) -> list[Diagnostic]:
         self._check_attachment_names()
@@ -92,7 +104,7 @@ class _WordWriter:
         root = word.styles.element
         for child in list(root):
             root.remove(child)
-        for element in styles.build_styles(self.profile, geometry):
+        for element in styles.build_styles(self.profile, geometry, self.has_tables):
             root.append(element)
 
     def _font_names(self) -> list[str]:
@@ -122,6 +134,7 @@ class _WordWriter:
         placed.extend(self._title())
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
+        previous: Heading | Paragraph | Table | None = None
         for block in self.document.blocks:
             match block:
                 case Heading():
@@ -133,11 +146,20 @@ class _WordWriter:
                 case Paragraph():
                     made = self._paragraph(block)
                 case Table():
-                    # Stub until the .docx table writer lands (issue 12); the reader makes no tables yet.
-                    raise WriterError(f"{block.pos}: error: the .docx writer cannot print tables yet")
+                    if self.tables.is_landscape(block, self.text_width):
+                        heading_at = last_element if isinstance(previous, Heading) else None
+                        self._landscape_table(block, placed, heading_at)
+                        previous = block
+                        last_start, last_element = placed.lines, None
+                        continue
+                    made = self.tables.build(block, self._portrait_frame(), placed.lines % per_page, per_page)
+                    if not block.notes:
+                        # Word joins two tables with nothing between them into one.
+                        made.add(paragraph(styles.TRAILER), 0)
                 case _:
                     assert_never(block)
             last_start, last_element = placed.lines, len(placed.elements)
+            previous = block
             placed.extend(made)
         closing, move_last = self.furniture.closing(placed.lines)
         if move_last and last_element is not None and last_start % per_page:
@@ -153,6 +175,40 @@ class _WordWriter:
                 placed.add(paragraph(styles.NORMAL), 1)
             placed.extend(imprint)
         return placed
+
+    def _portrait_frame(self) -> Frame:
+        pitch_pt = self.pitch / 20
+        # The 版心 measure rounded once (156 mm = 8844 twips), not the difference of two rounded margins.
+        width = Mm(self.profile.text_width_mm).twips
+        return Frame(width, self.profile.grid.lines_per_page * pitch_pt, pitch_pt, landscape=False)
+
+    def _landscape_table(self, table: Table, placed: Placed, heading_at: int | None) -> None:
+        """A table too wide for portrait, on pages of its own turned landscape: a section break
+        before and after it [T1–T4]. A heading right before the table goes with it, as it would
+        with keepNext on a portrait page. The portrait text resumes on a new page."""
+        per_page = self.profile.grid.lines_per_page
+        portrait = section_break(self.profile, landscape=False)
+        end = len(placed.elements) if heading_at is None else heading_at
+        last = placed.elements[end - 1] if end else None
+        if last is not None and last.tag == qn("w:p"):
+            last.find(qn("w:pPr")).append(portrait)
+        else:
+            placed.elements.insert(end, paragraph(styles.TRAILER, (), [portrait]))
+        if placed.lines % per_page:
+            placed.lines += per_page - placed.lines % per_page
+        width = Mm(self.profile.text_height_mm).twips
+        height_pt = Mm(self.profile.text_width_mm).twips / 20
+        pitch_pt = self.pitch / 20
+        lines = max(1, math.floor(height_pt / pitch_pt))
+        # A heading carried over takes (about) one line of the landscape page: its 225 mm measure
+        # holds a 40-character heading.
+        start = 0 if heading_at is None else 1
+        made = self.tables.build(table, Frame(width, lines * pitch_pt, pitch_pt, landscape=True), start, lines)
+        placed.elements.extend(made.elements)
+        # Count whole landscape pages as whole portrait pages: only the page parity and the
+        # portrait text after the table matter to the 版记's placement.
+        placed.lines += per_page * math.ceil((start + made.lines) / lines)
+        placed.add(paragraph(styles.TRAILER, (), [section_break(self.profile, landscape=True)]), 0)
 
     def _width_pt(self, indent_twips: int) -> float:
         return Twips(self.text_width - indent_twips).pt
@@ -232,8 +288,7 @@ class _WordWriter:
             match inline:
                 case FigureRef():
                     # The workbook links to the figure by this bookmark name.
-                    self._bookmark_ids += 1
-                    elements.extend(bookmark(self._bookmark_ids, inline.indicator_id, runs))
+                    elements.extend(bookmark(self._next_bookmark_id(), self.bookmark_names[inline.indicator_id], runs))
                 case Text():
                     elements.extend(runs)
                 case _:
@@ -243,34 +298,28 @@ class _WordWriter:
     # -- page -------------------------------------------------------------------------------
 
     def _set_up_section(self, word: WordDocument) -> None:
-        page = self.profile.page
-        section = word.sections[0]
-        sect_pr = section._sectPr
-        pg_sz = sect_pr.find(qn("w:pgSz"))
-        pg_sz.attrib.clear()
-        pg_sz.set(qn("w:w"), str(Mm(page.width_mm).twips))
-        pg_sz.set(qn("w:h"), str(Mm(page.height_mm).twips))
-        pg_mar = sect_pr.find(qn("w:pgMar"))
-        for key, value in (("top", page.margin_top_mm), ("right", page.margin_right_mm),
-                           ("bottom", page.margin_bottom_mm), ("left", page.margin_left_mm),
-                           ("header", self.profile.docx.header_distance_mm),
-                           ("footer", self.profile.docx.footer_distance_mm)):
-            pg_mar.set(qn(f"w:{key}"), str(Mm(value).twips))
-        pg_mar.set(qn("w:gutter"), "0")
-        grid = sect_pr.find(qn("w:docGrid"))
-        grid.attrib.clear()
-        # A lines-only grid: a character grid renders at ~14 characters a line in LibreOffice.
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(self.pitch))
+        sect_pr = word.element.body.sectPr
+        page_geometry(sect_pr, self.profile, landscape=False)
         for name in ("rsidR", "rsidRPr", "rsidSect"):
             sect_pr.attrib.pop(qn(f"w:{name}"), None)
-        section.footer.is_linked_to_previous = False
-        section.even_page_footer.is_linked_to_previous = False
         pn = self.profile.page_number
-        self._fill_footer(section.footer, pn.odd_alignment, "1")
-        self._fill_footer(section.even_page_footer, pn.even_alignment, "2")
+        landscape_number = LandscapePageNumber(self.profile)
+        for index, section in enumerate(word.sections):
+            section.footer.is_linked_to_previous = False
+            section.even_page_footer.is_linked_to_previous = False
+            odd = self._number_paragraph(pn.odd_alignment, "1")
+            even = self._number_paragraph(pn.even_alignment, "2")
+            if is_landscape(section._sectPr):
+                # The number stays where portrait pages print it [T1, I1–I3]: see .sections.
+                odd = paragraph(styles.FOOTER, [landscape_number.run(odd, 2 * index + 1)])
+                even = paragraph(styles.FOOTER, [landscape_number.run(even, 2 * index + 2)])
+            for footer, content in ((section.footer, odd), (section.even_page_footer, even)):
+                element = footer._element
+                for child in list(element):
+                    element.remove(child)
+                element.append(content)
 
-    def _fill_footer(self, footer: _Footer, alignment: str, cached: str) -> None:
+    def _number_paragraph(self, alignment: str, cached: str) -> Any:
         """"— N —" with a PAGE field, one 4号 character in from the side it is aligned to [I1–I4]."""
         pn = self.profile.page_number
         role = self.profile.role("page_number")
@@ -288,7 +337,4 @@ class _WordWriter:
         if suffix:
             children.append(run(suffix, number_rpr()))
         ind = indent(right=inset) if alignment == "right" else indent(left=inset)
-        element = footer._element
-        for child in list(element):
-            element.remove(child)
-        element.append(paragraph(styles.FOOTER, children, [ind, w("jc", {"val": alignment})]))
+        return paragraph(styles.FOOTER, children, [ind, w("jc", {"val": alignment})])

@@ -55,7 +55,8 @@ _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "vanish", "color", "sp
               "sz", "szCs", "lang")
 # Child order of w:pPr (CT_PPr), restricted likewise.
 _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "pBdr", "tabs",
-              "kinsoku", "overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl", "rPr")
+              "kinsoku", "overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl", "rPr",
+              "sectPr")
 
 
 def _ordered(tag: str, order: tuple[str, ...], children: Iterable[OxmlElement]) -> OxmlElement:

@@ -29,6 +29,11 @@ ATTACHMENTS = "Attachments"
 IMPRINT = "Imprint"
 FOOTER = "Footer"
 TRAILER = "Trailer"
+TABLE_CAPTION = "TableCaption"
+TABLE_UNIT = "TableUnit"
+TABLE_TEXT = "TableText"
+TABLE_HEAD = "TableHead"
+TABLE_NOTE = "TableNote"
 
 
 def heading_style(level: int) -> str:
@@ -53,8 +58,9 @@ def char_twips(role: Role) -> int:
     return Pt(role.size_pt).twips
 
 
-def build_styles(profile: Profile, geometry: Geometry) -> list:
-    """The children of `w:styles`, in order."""
+def build_styles(profile: Profile, geometry: Geometry, with_tables: bool = False) -> list:
+    """The children of `w:styles`, in order; the table styles only for a document with tables, so
+    the files of reports without tables stay as they were."""
     body = profile.role("body")
     pitch = profile.grid.docx_line_pitch_twips
     spacing_pt = profile.grid.docx_char_spacing_pt
@@ -123,11 +129,46 @@ def build_styles(profile: Profile, geometry: Geometry) -> list:
     styles.append(_paragraph_style(TRAILER, "版记后段", None, ppr(
         flag("snapToGrid", False), exact_spacing(TWIPS_TRAILER), indent(),
     ), w("rPr", None, w("sz", {"val": TRAILER_HEIGHT.half_points}), w("szCs", {"val": TRAILER_HEIGHT.half_points}))))
+    if with_tables:
+        styles.extend(_table_styles(profile))
     return styles
 
 
 TRAILER_HEIGHT = Pt(1)
 TWIPS_TRAILER = TRAILER_HEIGHT.twips
+
+
+def cell_line_twips(profile: Profile, role: Role) -> int:
+    """The exact line height of table cell text (the .docx table writer predicts rows with it)."""
+    return Pt(role.size_pt * profile.docx.single_line_em * profile.table.cell_line_spacing).twips
+
+
+def _table_styles(profile: Profile) -> list:
+    """Caption and unit line above a table and notes under it sit on the page's grid; cell text
+    is set at its own exact line height (no grid), so rows are as tall as their text [T6]."""
+    pitch = profile.grid.docx_line_pitch_twips
+    table = profile.table
+    body, head, caption = profile.role("table_body"), profile.role("table_head"), profile.role("table_caption")
+
+    def cell_ppr(role: Role):
+        return ppr(flag("snapToGrid", False), exact_spacing(cell_line_twips(profile, role)), indent(first_line_chars=0))
+
+    return [
+        _paragraph_style(TABLE_CAPTION, "表题", None, ppr(
+            flag("keepNext", True), flag("keepLines", True), exact_spacing(pitch), indent(first_line_chars=0),
+            w("jc", {"val": "center"}),
+        ), role_rpr(caption, profile, 0.0)),
+        _paragraph_style(TABLE_UNIT, "表格单位", None, ppr(
+            flag("keepNext", True), exact_spacing(pitch), indent(first_line_chars=0), w("jc", {"val": "right"}),
+        ), role_rpr(body, profile, 0.0)),
+        _paragraph_style(TABLE_TEXT, "表格文字", None, cell_ppr(body), role_rpr(body, profile, 0.0)),
+        _paragraph_style(TABLE_HEAD, "表头", None, cell_ppr(head), role_rpr(head, profile, 0.0)),
+        _paragraph_style(TABLE_NOTE, "表注", None, ppr(
+            exact_spacing(pitch),
+            indent(first_line=round(table.note_indent_chars * char_twips(body)), first_line_chars=0),
+            w("jc", {"val": "both"}),
+        ), role_rpr(body, profile, 0.0)),
+    ]
 
 
 def _doc_defaults(profile: Profile):
