@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Mapping, assert_never
 from urllib.parse import quote
 
+from ...bookmarks import bookmark_names
 from ...model import CheckResult, CheckStatus, Document, Heading, Indicator, Paragraph, Position, Table
 from .cells import printed_decimals
 
@@ -166,6 +167,8 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
     titles = table_titles(document)
     pending = unresolved_checks(document)
     target = docx_link_target(document)
+    # The .docx names one bookmark per figure by the same rule (a table figure's id is no bookmark name).
+    bookmarks = bookmark_names(ind.id for ind in document.indicators)
     rows = []
     for ind in document.indicators:
         checks = pending.get(ind.id, []) + list((extra_checks or {}).get(ind.id, []))
@@ -198,7 +201,7 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
         }
         decimals = {header: printed_decimals(number) if isinstance(number, Decimal) else 0
                     for header in NUMBER_COLUMNS for number in (values[header],)}
-        rows.append(Row(values, decimals, target, ind.id, ind.pos, ind))
+        rows.append(Row(values, decimals, target, bookmarks[ind.id], ind.pos, ind))
     return rows
 
 
