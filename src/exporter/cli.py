@@ -65,6 +65,9 @@ def _internal_error(exc: BaseException, path: Path | str, show_traceback: bool =
     return Diagnostic("error", f"internal error, please report it with this file: {detail}", path=str(path))
 
 
+INTERRUPTED_EXPORT = "interrupted; the outputs of unfinished sources are unchanged"
+
+
 class _Program(click.Group):
     """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback."""
 
@@ -151,7 +154,7 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                 reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")
                 bar.update(1)
     except KeyboardInterrupt:
-        _interrupted("interrupted; earlier outputs are unchanged")
+        _interrupted(INTERRUPTED_EXPORT)
     failed = [o for o in outcomes if not o.ok]
     if len(paths) > 1:
         reporter.info(f"{len(paths) - len(failed)} of {len(paths)} sources exported"
@@ -269,6 +272,8 @@ def _died(path: Path, exitcode: int | None) -> SourceOutcome:
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name
         how = f"was killed by {name}" + (" (often the out-of-memory killer)" if name == "SIGKILL" else "")
+    elif exitcode == EXIT_CODES["interrupted"]:
+        how = "was interrupted"
     else:
         how = f"ended with status {exitcode} without a result"
     return SourceOutcome(str(path), exit_code=InternalError.exit_code, diagnostics=[Diagnostic(
@@ -376,7 +381,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
             reporter.diagnostics(outputs.output_error(exc, Path(exc.filename or target)).diagnostics)
             sys.exit(EXIT_CODES["output error"])
     except KeyboardInterrupt:
-        _interrupted("interrupted; earlier outputs are unchanged")
+        _interrupted(INTERRUPTED_EXPORT)
     reporter.detail(f"wrote {target} ({len(documents)} reports)")
     sys.exit(0)
 

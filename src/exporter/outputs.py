@@ -188,21 +188,22 @@ class Staging:
                     handle.flush()
                     os.fsync(handle.fileno())
                     pairs.append((temp, self.folder / MANIFEST_NAME))
-                journal = self._write_journal(pairs, extra)
-                # From here the temporaries belong to the journal: if a rename fails, the next
-                # run rolls the commit forward, so they must not be discarded.
-                self.committed = True
-                faults.step("journal")
-                for number, (temp, target) in enumerate(pairs, start=1):
-                    try:
-                        os.replace(temp, target)
-                    except OSError as exc:
-                        # The journal stays: the next run finishes this commit.
-                        raise output_error(exc, target) from None
-                    faults.step(f"rename-{number}")
-                _fsync_dir(self.folder)
-                journal.unlink()
-                _fsync_dir(self.folder)
+                with _ctrl_c_deferred():
+                    journal = self._write_journal(pairs, extra)
+                    # From here the temporaries belong to the journal: if a rename fails, the
+                    # next run rolls the commit forward, so they must not be discarded.
+                    self.committed = True
+                    faults.step("journal")
+                    for number, (temp, target) in enumerate(pairs, start=1):
+                        try:
+                            os.replace(temp, target)
+                        except OSError as exc:
+                            # The journal stays: the next run finishes this commit.
+                            raise output_error(exc, target) from None
+                        faults.step(f"rename-{number}")
+                    _fsync_dir(self.folder)
+                    journal.unlink()
+                    _fsync_dir(self.folder)
             except OSError as exc:
                 raise output_error(exc, self.folder) from None
             finally:
@@ -280,6 +281,27 @@ class Staging:
             with contextlib.suppress(OSError):
                 staged.handle.close()
         self._staged = []
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C during the renames takes effect once they are done (milliseconds), so an
+    interrupted run never leaves a set for the next run to finish. (A Python-level handler, not
+    a signal mask: a native thread of some library would take a masked SIGINT anyway.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: interrupted.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def refuse_special_target(target: Path) -> None:

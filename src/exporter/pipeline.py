@@ -57,6 +57,7 @@ def read(path: Path, profile_name: str | None = None, with_lint: bool = True) ->
     warnings = list(result.warnings)
     if with_lint:
         warnings.extend(lint(result.document))
+    faults.step("read", path.stem)
     return result.document, result.profile, warnings
 
 
@@ -78,7 +79,6 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
     started = time.perf_counter()
     try:
         document, profile, warnings = read(path, profile_name)
-        faults.step("read", path.stem)
         outcome.diagnostics.extend(warnings)
         outcome.outputs = write_outputs(document, profile, formats, output_dir, outcome.diagnostics, force)
     except ExportError as exc:
