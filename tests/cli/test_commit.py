@@ -176,9 +176,13 @@ def test_jobs_export_sources_at_the_same_time(tmp_path):
     proc = exporter("all", "batch", "-o", "out", "-j", "2", cwd=tmp_path,
                     env={"EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)})
     try:
-        wait_for(lambda: len(list(gate.glob("read.*"))) == 2 or proc.poll() is not None,
+        def holders_so_far() -> set[str]:
+            return {p.name.split(".", 1)[1] for p in gate.glob("read.*")}
+
+        # A source held in the parent itself means sources run one after another: fail at once.
+        wait_for(lambda: len(holders_so_far()) == 2 or str(proc.pid) in holders_so_far() or proc.poll() is not None,
                  "both sources to be read at once")
-        holders = {p.name.split(".", 1)[1] for p in gate.glob("read.*")}
+        holders = holders_so_far()
         assert len(holders) == 2 and str(proc.pid) not in holders
     finally:
         (gate / "release").touch()
