@@ -225,39 +225,41 @@ def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profi
     (a pool would break as a whole). Forked after the writers are imported, so each child
     starts with them loaded."""
     import multiprocessing
-    from multiprocessing.connection import wait
+    from multiprocessing.connection import Connection, wait
+    from multiprocessing.process import BaseProcess
 
     for fmt in formats:
         get_writer(fmt)
     context = multiprocessing.get_context("fork")
     waiting = list(paths)
-    running: dict[object, tuple[multiprocessing.process.BaseProcess, Path]] = {}
+    running: dict[Connection, tuple[BaseProcess, Path]] = {}
     try:
         while waiting or running:
             while waiting and len(running) < jobs:
                 path = waiting.pop(0)
                 receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_export_in_child, daemon=True,
+                child: BaseProcess = context.Process(target=_export_in_child, daemon=True,
                                           args=(sender, path, formats, output, profile_name, show_tracebacks, force))
-                process.start()
+                child.start()
                 sender.close()
-                running[receiver] = (process, path)
-            for receiver in wait(list(running)):
-                process, path = running.pop(receiver)
+                running[receiver] = (child, path)
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                process, path = running.pop(ready)
                 try:
-                    outcome = receiver.recv()  # type: ignore[attr-defined]
+                    outcome = ready.recv()
                 except EOFError:
                     outcome = None
-                receiver.close()  # type: ignore[attr-defined]
+                ready.close()
                 process.join()
                 yield outcome if outcome is not None else _died(path, process.exitcode)
     finally:
         # Ctrl-C or an error in this process: let each child clean up its temporaries and stop.
-        for process, _path in running.values():
-            if process.pid is not None and process.exitcode is None:
-                os.kill(process.pid, signal.SIGINT)
-        for process, _path in running.values():
-            process.join()
+        for child, _path in running.values():
+            if child.pid is not None and child.exitcode is None:
+                os.kill(child.pid, signal.SIGINT)
+        for child, _path in running.values():
+            child.join()
 
 
 def _export_in_child(sender, path: Path, formats: list[str], output: Path, profile_name: str | None,
@@ -371,6 +373,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
             outputs.refuse_special_target(target)
             folder.mkdir(parents=True, exist_ok=True)
             outputs.recover(folder)
+            assert profile is not None  # every source was read, and there is at least one
             with outputs.Staging(folder, force=force) as staging:
                 reporter.diagnostics(write_panel(documents, profile, staging.new(target)))
                 staging.commit()
