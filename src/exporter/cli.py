@@ -8,16 +8,20 @@ an input problem.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
+import traceback
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from . import __version__
 from .coverage import font_warnings
-from .diagnostics import EXIT_CODES, Diagnostic, ExportError
+from .diagnostics import EXIT_CODES, Diagnostic, ExportError, InternalError
 from .pipeline import SourceOutcome, export_source, find_sources, read
-from .writers import available_formats
+from .writers import available_formats, get_writer
 
 log = logging.getLogger("exporter")
 
@@ -50,8 +54,38 @@ def _order(d: Diagnostic) -> tuple:
     return (d.pos.path, d.pos.line, d.pos.column)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
-@click.version_option(__version__, "--version", prog_name="export")
+def _interrupted(message: str = "interrupted") -> None:
+    click.echo(f"exporter: {message}", err=True)
+    sys.exit(EXIT_CODES["interrupted"])
+
+
+def _internal_error(exc: BaseException, path: Path | str, show_traceback: bool = False) -> Diagnostic:
+    if isinstance(exc, RecursionError):
+        return Diagnostic("error", "structure nested too deeply to read", path=str(path))
+    detail = traceback.format_exc() if show_traceback else f"{type(exc).__name__}: {exc}"
+    return Diagnostic("error", f"internal error, please report it with this file: {detail}", path=str(path))
+
+
+INTERRUPTED_EXPORT = "interrupted; the outputs of unfinished sources are unchanged"
+
+
+class _Program(click.Group):
+    """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        kwargs.pop("standalone_mode", None)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            _interrupted()
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, "--version", prog_name="exporter")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", count=True, help="Print more (each output written, timings).")
 @click.pass_context
@@ -95,21 +129,25 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
             except ExportError as exc:
                 reporter.diagnostics(exc.diagnostics)
                 worst = worst or exc.exit_code
+            except Exception as exc:  # a bug in the reader: report it against the source, go on
+                reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+                worst = worst or InternalError.exit_code
     except KeyboardInterrupt:
-        click.echo("export: interrupted", err=True)
-        sys.exit(EXIT_CODES["interrupted"])
+        _interrupted()
     sys.exit(worst)
 
 
 def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], output: str,
-            profile_name: str | None, jobs: int = 1) -> None:
-    paths = _sources(sources)
+            profile_name: str | None, jobs: int = 1, force: bool = False) -> None:
+    paths = _distinct_outputs(_sources(sources))
+    folder = Path(output)
     outcomes: list[SourceOutcome] = []
     show_bar = len(paths) > 1 and reporter.verbosity >= 0 and sys.stderr.isatty()
     try:
+        _recover(folder)
         with click.progressbar(length=len(paths), label="exporting", file=sys.stderr,
                                show_pos=True) if show_bar else _NoBar() as bar:
-            for outcome in _run(paths, formats, Path(output), profile_name, jobs, reporter.verbosity > 0):
+            for outcome in _run(paths, formats, folder, profile_name, jobs, reporter.verbosity > 0, force):
                 outcomes.append(outcome)
                 if show_bar:
                     # Keep messages on their own lines, not mixed into the bar.
@@ -120,13 +158,48 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                 reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")
                 bar.update(1)
     except KeyboardInterrupt:
-        click.echo("export: interrupted; earlier outputs are unchanged", err=True)
-        sys.exit(EXIT_CODES["interrupted"])
+        _interrupted(INTERRUPTED_EXPORT)
     failed = [o for o in outcomes if not o.ok]
     if len(paths) > 1:
         reporter.info(f"{len(paths) - len(failed)} of {len(paths)} sources exported"
                       + (f", {len(failed)} failed: {', '.join(o.source for o in failed)}" if failed else ""))
     sys.exit(failed[0].exit_code if failed else 0)
+
+
+def _distinct_outputs(paths: list[Path]) -> list[Path]:
+    """One export per file (a file named twice is exported once); two files whose outputs would
+    have the same name are a usage error before anything is written, since one set would
+    silently replace the other."""
+    by_file: dict[Path, Path] = {}
+    for path in paths:
+        by_file.setdefault(_identity(path), path)
+    by_stem: dict[str, list[Path]] = {}
+    for path in by_file.values():
+        by_stem.setdefault(path.stem, []).append(path)
+    clashes = [group for group in by_stem.values() if len(group) > 1]
+    if clashes:
+        lines = [f"{' and '.join(str(p) for p in group)} would both write {group[0].stem}.*" for group in clashes]
+        raise click.UsageError("; ".join(lines) + ": export them into different folders (-o) or rename one")
+    return list(by_file.values())
+
+
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the reader reports it
+        return path.absolute()
+
+
+def _recover(folder: Path) -> None:
+    """Finish what a killed run left in the output folder, whatever happens to this run's sources."""
+    from . import outputs
+
+    try:
+        outputs.recover(folder)
+    except OSError as exc:
+        click.echo(f"{exc.filename or folder}: error: cannot finish an interrupted export: "
+                   f"{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CODES["output error"])
 
 
 class _NoBar:
@@ -141,18 +214,76 @@ class _NoBar:
 
 
 def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
-         show_tracebacks: bool):
-    """Yield each source's outcome as it finishes; separate processes when jobs > 1."""
+         show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
+    """Yield each source's outcome as it finishes; one child process per source when jobs > 1."""
     if jobs <= 1 or len(paths) == 1:
         for path in paths:
-            yield export_source(path, formats, output, profile_name, show_tracebacks)
+            yield export_source(path, formats, output, profile_name, show_tracebacks, force)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    yield from _run_in_processes(paths, formats, output, profile_name, jobs, show_tracebacks, force)
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(export_source, path, formats, output, profile_name, show_tracebacks) for path in paths]
-        for future in as_completed(futures):
-            yield future.result()
+
+def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
+                      show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
+    """A process per source, so one killed by the OOM killer fails alone and the batch goes on
+    (a pool would break as a whole). Forked after the writers are imported, so each child
+    starts with them loaded."""
+    import multiprocessing
+    from multiprocessing.connection import Connection, wait
+    from multiprocessing.process import BaseProcess
+
+    for fmt in formats:
+        get_writer(fmt)
+    context = multiprocessing.get_context("fork")
+    waiting = list(paths)
+    running: dict[Connection, tuple[BaseProcess, Path]] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                path = waiting.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                child: BaseProcess = context.Process(target=_export_in_child, daemon=True,
+                                          args=(sender, path, formats, output, profile_name, show_tracebacks, force))
+                child.start()
+                sender.close()
+                running[receiver] = (child, path)
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                process, path = running.pop(ready)
+                try:
+                    outcome = ready.recv()
+                except EOFError:
+                    outcome = None
+                ready.close()
+                process.join()
+                yield outcome if outcome is not None else _died(path, process.exitcode)
+    finally:
+        # Ctrl-C or an error in this process: let each child clean up its temporaries and stop.
+        for child, _path in running.values():
+            if child.pid is not None and child.exitcode is None:
+                os.kill(child.pid, signal.SIGINT)
+        for child, _path in running.values():
+            child.join()
+
+
+def _export_in_child(sender, path: Path, formats: list[str], output: Path, profile_name: str | None,
+                     show_tracebacks: bool, force: bool) -> None:
+    try:
+        sender.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
+    except KeyboardInterrupt:
+        sys.exit(EXIT_CODES["interrupted"])  # the parent reports the interruption
+
+
+def _died(path: Path, exitcode: int | None) -> SourceOutcome:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        how = f"was killed by {name}" + (" (often the out-of-memory killer)" if name == "SIGKILL" else "")
+    elif exitcode == EXIT_CODES["interrupted"]:
+        how = "was interrupted"
+    else:
+        how = f"ended with status {exitcode} without a result"
+    return SourceOutcome(str(path), exit_code=InternalError.exit_code, diagnostics=[Diagnostic(
+        "error", f"the process exporting this source {how}; its earlier outputs are unchanged", path=str(path))])
 
 
 _common = [
@@ -162,6 +293,8 @@ _common = [
     click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path)."),
     click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
                  help="Export this many sources in parallel processes."),
+    click.option("--force", is_flag=True,
+                 help="Replace existing outputs even if exporter did not write them (or they were changed since)."),
 ]
 
 
@@ -174,7 +307,8 @@ def _with_common(func):
 @main.command(name="all")
 @_with_common
 @click.pass_obj
-def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, jobs: int) -> None:
+def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, jobs: int,
+         force: bool) -> None:
     """Read each SOURCE once and write every format (.docx, .pdf, .xlsx).
 
     With no SOURCE, every source/*.md is exported. Outputs replace earlier ones only when
@@ -182,17 +316,17 @@ def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name
     formats = available_formats()
     if not formats:
         raise click.ClickException("no writers are installed")
-    _export(reporter, sources, formats, output, profile_name, jobs)
+    _export(reporter, sources, formats, output, profile_name, jobs, force)
 
 
 def _single_format_command(fmt: str, description: str) -> None:
     @_with_common
     @click.pass_obj
     def command(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None,
-                jobs: int) -> None:
+                jobs: int, force: bool) -> None:
         if fmt not in available_formats():
             raise click.ClickException(f"the {fmt} writer is not available in this version")
-        _export(reporter, sources, [fmt], output, profile_name, jobs)
+        _export(reporter, sources, [fmt], output, profile_name, jobs, force)
 
     command.__doc__ = description
     main.command(name=fmt)(command)
@@ -208,50 +342,53 @@ _single_format_command("pdf", "Write the print-ready PDF of each SOURCE.")
               help="Write one panel workbook of all SOURCEs (years or regions) to this .xlsx path instead.")
 @click.pass_obj
 def xlsx(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, jobs: int,
-         combine: str | None) -> None:
+         force: bool, combine: str | None) -> None:
     """Write the indicator workbook of each SOURCE, or with --combine one workbook of them all."""
     if combine is None:
-        _export(reporter, sources, ["xlsx"], output, profile_name, jobs)
+        _export(reporter, sources, ["xlsx"], output, profile_name, jobs, force)
     else:
-        _combine(reporter, _sources(sources), Path(combine), profile_name)
+        _combine(reporter, _sources(sources), Path(combine), profile_name, force)
 
 
-def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: str | None) -> None:
+def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: str | None, force: bool) -> None:
     """Read every source (all must read cleanly), then write the panel in place atomically."""
     from . import outputs
     from .writers.xlsx.panel import write_panel
 
     documents, profile, worst = [], None, 0
-    for path in paths:
+    try:
+        for path in paths:
+            try:
+                document, document_profile, warnings = read(path, profile_name)
+                reporter.diagnostics(warnings)
+                documents.append(document)
+                profile = profile or document_profile
+            except ExportError as exc:
+                reporter.diagnostics(exc.diagnostics)
+                worst = worst or exc.exit_code
+            except Exception as exc:  # a bug in the reader
+                reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+                worst = worst or InternalError.exit_code
+        if worst:
+            reporter.info(f"{target}: not written, a source failed")
+            sys.exit(worst)
+        folder = target.parent
         try:
-            document, document_profile, warnings = read(path, profile_name)
-            reporter.diagnostics(warnings)
-            documents.append(document)
-            profile = profile or document_profile
+            outputs.refuse_special_target(target)
+            folder.mkdir(parents=True, exist_ok=True)
+            outputs.recover(folder)
+            assert profile is not None  # every source was read, and there is at least one
+            with outputs.Staging(folder, force=force) as staging:
+                reporter.diagnostics(write_panel(documents, profile, staging.new(target)))
+                staging.commit()
         except ExportError as exc:
             reporter.diagnostics(exc.diagnostics)
-            worst = worst or exc.exit_code
-    if worst:
-        reporter.info(f"{target}: not written, a source failed")
-        sys.exit(worst)
-    folder, stem = target.parent, target.stem
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with outputs.locked(folder, stem):
-            outputs.recover(folder, stem)
-            temp = outputs.new_temporary(folder, stem, "xlsx")
-            try:
-                with open(temp, "wb") as out:
-                    reporter.diagnostics(write_panel(documents, profile, out))
-                outputs.commit(folder, stem, [(temp, target)])
-            finally:
-                outputs.discard([temp])
-    except ExportError as exc:
-        reporter.diagnostics(exc.diagnostics)
-        sys.exit(exc.exit_code)
-    except OSError as exc:
-        click.echo(f"{exc.filename or target}: error: cannot write output: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_CODES["output error"])
+            sys.exit(exc.exit_code)
+        except OSError as exc:
+            reporter.diagnostics(outputs.output_error(exc, Path(exc.filename or target)).diagnostics)
+            sys.exit(EXIT_CODES["output error"])
+    except KeyboardInterrupt:
+        _interrupted(INTERRUPTED_EXPORT)
     reporter.detail(f"wrote {target} ({len(documents)} reports)")
     sys.exit(0)
 
@@ -309,17 +446,21 @@ def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
 
     paths = find_sources(sources)
     chars: dict[str, set[str]] = {}
-    profile = load_profile(profile_name) if profile_name else None
+    path: Path | str = profile_name or "export"
     try:
+        profile = load_profile(profile_name) if profile_name else None
         for path in paths:
             document, source_profile, _warnings = read(path, profile_name, with_lint=False)
             profile = profile or source_profile
             for role, text in characters_by_role(document, profile).items():
                 chars.setdefault(role, set()).update(text)
+        profile = profile or load_profile()
     except ExportError as exc:
         reporter.diagnostics(exc.diagnostics)
         sys.exit(exc.exit_code)
-    profile = profile or load_profile()
+    except Exception as exc:  # a bug in the reader or the profile loader
+        reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+        sys.exit(InternalError.exit_code)
     reports = role_reports(profile, {role: "".join(sorted(c)) for role, c in chars.items()})
     for line in format_reports(profile, reports, [shown(str(p)) for p in paths]):
         click.echo(line)

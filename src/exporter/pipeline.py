@@ -1,22 +1,22 @@
 """Read each source once, hand the model to the writers, and put outputs in place atomically.
 
 Every output of a source is first written to a temporary file beside its target; only when
-all writers succeeded are the temporaries renamed over the targets. An error, Ctrl-C or a
-kill therefore leaves the previous outputs untouched, and the temporaries are removed.
+all writers succeeded are the temporaries renamed over the targets (outputs.Staging). An
+error, Ctrl-C or a kill therefore leaves the previous outputs untouched.
 """
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
+import stat
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, ExportError, FontError, InternalError, OutputError
-from . import outputs
+from .diagnostics import Diagnostic, ExportError, FontError, InternalError, OutputError, SourceError
+from . import faults, outputs
 from .lint import lint
 from .model import Document
 from .profile import Profile, load_profile
@@ -52,22 +52,35 @@ def find_sources(arguments: tuple[str, ...], default_dir: Path = Path("source"))
 
 def read(path: Path, profile_name: str | None = None, with_lint: bool = True) -> tuple[Document, Profile, list[Diagnostic]]:
     profile = load_profile(profile_name) if profile_name else None
+    refuse_special_file(path)
     result = read_source(path, profile=profile)
     warnings = list(result.warnings)
     if with_lint:
         warnings.extend(lint(result.document))
+    faults.step("read", path.stem)
     return result.document, result.profile, warnings
 
 
+def refuse_special_file(path: Path) -> None:
+    """A device (/dev/zero) or a FIFO would grow memory or hang the reader: only regular files are read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # the reader reports a missing file or a symlink loop in its own words
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise SourceError(Diagnostic("error", "not a regular file (a device, pipe or socket): give a .md file",
+                                     path=str(path)))
+
+
 def export_source(path: Path, formats: list[str], output_dir: Path, profile_name: str | None = None,
-                  show_tracebacks: bool = False) -> SourceOutcome:
+                  show_tracebacks: bool = False, force: bool = False) -> SourceOutcome:
     """Export one source; every failure becomes diagnostics and an exit code, never an exception."""
     outcome = SourceOutcome(str(path))
     started = time.perf_counter()
     try:
         document, profile, warnings = read(path, profile_name)
         outcome.diagnostics.extend(warnings)
-        outcome.outputs = write_outputs(document, profile, formats, output_dir, outcome.diagnostics)
+        outcome.outputs = write_outputs(document, profile, formats, output_dir, outcome.diagnostics, force)
     except ExportError as exc:
         outcome.diagnostics.extend(exc.diagnostics)
         outcome.exit_code = exc.exit_code
@@ -86,44 +99,35 @@ def export_source(path: Path, formats: list[str], output_dir: Path, profile_name
 
 
 def write_outputs(document: Document, profile: Profile, formats: list[str], output_dir: Path,
-                  diagnostics: list[Diagnostic]) -> list[Path]:
+                  diagnostics: list[Diagnostic], force: bool = False) -> list[Path]:
     _check_output_dir(output_dir)
     stem = document.source.stem
     targets = [output_dir / f"{stem}.{fmt}" for fmt in formats]
-    temporaries: list[Path] = []
     written: list[Path] = []
     font_problems: list[Diagnostic] = []
     try:
-        with outputs.locked(output_dir, stem):
-            outputs.recover(output_dir, stem)
-            try:
-                for fmt, target in zip(formats, targets):
-                    temp = outputs.new_temporary(output_dir, stem, fmt)
-                    temporaries.append(temp)
-                    try:
-                        with open(temp, "wb") as out:
-                            diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
-                            out.flush()
-                            os.fsync(out.fileno())
-                    except FontError as exc:
-                        # Only the PDF needs fonts: a font missing on this machine must not cost
-                        # the .docx and .xlsx. The old PDF, if any, stays as it was.
-                        font_problems.extend(exc.diagnostics)
-                        if target.exists():
-                            font_problems.append(Diagnostic(
-                                "warning", f"not replaced: {target} is still the one of an earlier export",
-                                path=str(target)))
-                        outputs.discard([temporaries.pop()])
-                        continue
-                    written.append(target)
-                    # A writer's object trees (lxml, reportlab) hold cycles; free them before the
-                    # next writer builds its own, so peak memory is one writer's, not the sum.
-                    gc.collect()
-                if written:
-                    outputs.commit(output_dir, stem, list(zip(temporaries, written)))
-                temporaries = []
-            finally:
-                outputs.discard(temporaries)
+        with outputs.Staging(output_dir, force=force) as staging:
+            for fmt, target in zip(formats, targets):
+                faults.step(f"write-{fmt}", stem)
+                out = staging.new(target)
+                try:
+                    diagnostics.extend(get_writer(fmt)(document, profile, out) or [])
+                except FontError as exc:
+                    # Only the PDF needs fonts: a font missing on this machine must not cost
+                    # the .docx and .xlsx. The old PDF, if any, stays as it was.
+                    font_problems.extend(exc.diagnostics)
+                    if target.exists():
+                        font_problems.append(Diagnostic(
+                            "warning", f"not replaced: {target} is still the one of an earlier export",
+                            path=str(target)))
+                    staging.drop(target)
+                    continue
+                written.append(target)
+                # A writer's object trees (lxml, reportlab) hold cycles; free them before the
+                # next writer builds its own, so peak memory is one writer's, not the sum.
+                gc.collect()
+            if written:
+                staging.commit()
     except OSError as exc:
         raise OutputError(_os_error_message(exc, output_dir)) from None
     if font_problems:
@@ -146,13 +150,4 @@ def _check_output_dir(output_dir: Path) -> None:
 
 
 def _os_error_message(exc: OSError, output_dir: Path) -> Diagnostic:
-    where = exc.filename or output_dir
-    if exc.errno == errno.ENOSPC:
-        reason = "disk full"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "permission denied (is the file open in another program?)"
-    elif exc.errno == errno.EBUSY:
-        reason = "file is locked or busy"
-    else:
-        reason = exc.strerror or str(exc)
-    return Diagnostic("error", f"cannot write output: {reason}", path=str(where))
+    return outputs.output_error(exc, Path(exc.filename or output_dir)).diagnostics[0]

@@ -22,7 +22,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 def test_version_and_help():
     proc = run("--version")
-    assert proc.returncode == 0 and proc.stdout.strip() == f"export, version {__version__}"
+    assert proc.returncode == 0 and proc.stdout.strip() == f"exporter, version {__version__}"
     proc = run("--help")
     assert proc.returncode == 0
     for command in ("all", "check", "docx", "pdf", "xlsx"):

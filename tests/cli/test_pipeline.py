@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import pty
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from support.paths import ROOT
 SEED = ROOT / "source" / "yaoan-2021.md"
@@ -24,7 +27,7 @@ def test_two_runs_give_identical_bytes(tmp_path):
     for run in ("first", "second"):
         proc = export("all", str(SEED), str(FULL), "-o", run, cwd=tmp_path, env={"PYTHONHASHSEED": str(len(run))})
         assert proc.returncode == 0, proc.stderr
-    first = sorted((tmp_path / "first").iterdir())
+    first = sorted(p for p in (tmp_path / "first").iterdir() if not p.name.startswith("."))
     assert [p.name for p in first] == sorted(f"{s}.{e}" for s in ("yaoan-2021", "full-furniture")
                                              for e in ("docx", "pdf", "xlsx"))
     for path in first:
@@ -79,3 +82,20 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert proc.returncode == 0
     assert sorted(line for line in proc.stderr.splitlines() if line.startswith("wrote ")) == sorted(
         f"wrote out4/r{k}.{ext}" for k in range(3) for ext in ("docx", "pdf", "xlsx"))
+
+
+def test_a_source_without_date_or_period_stamps_a_fixed_date_not_the_clock(tmp_path):
+    """Without 成文日期 or period (and without SOURCE_DATE_EPOCH) every file carries 2000-01-01,
+    so tomorrow's export of the same source gives the same bytes."""
+    (tmp_path / "undated.md").write_text("---\ntitle: 无日期的报告\n---\n\n正文。\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    proc = subprocess.run([sys.executable, "-m", "exporter", "all", "undated.md", "-o", "out"], capture_output=True,
+                          text=True, cwd=tmp_path, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    for ext in ("docx", "xlsx"):
+        with zipfile.ZipFile(tmp_path / "out" / f"undated.{ext}") as package:
+            core = package.read("docProps/core.xml").decode()
+        stamps = re.findall(r"<dcterms:(created|modified)[^>]*>([^<]+)<", core)
+        assert sorted(stamps) == [("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")], ext
+    info = PdfReader(str(tmp_path / "out" / "undated.pdf")).metadata
+    assert info["/CreationDate"].startswith("D:20000101000000") and info["/ModDate"].startswith("D:20000101000000")

@@ -1,14 +1,18 @@
 """Bad input never costs earlier work: every case gives its located message, its exit status,
 no traceback, and leaves the previous outputs byte for byte as they were, with no stray files.
 
-The good outputs are made once per session by `exporter all`; each case then writes a broken
-source under the same name and runs `exporter all` again into a copy of that folder.
+The earlier outputs are made once per session by `exporter all` from an older version of the
+source (so that re-exporting the current one could not give the same bytes by chance); each
+case then writes its source under the same name and runs `exporter all` again into a copy of
+that folder. Files the tool did not write, and paths that are not regular files, are never
+replaced or read.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +23,12 @@ from reader.test_errors import CASES as READER_CASES
 
 from support.paths import ROOT
 GOOD = ROOT / "tests" / "fixtures" / "full-furniture.md"
+# The earlier version of GOOD, whose outputs each case starts from.
+OLD = GOOD.read_text(encoding="utf-8").replace("法治政府建设情况的报告", "法治政府建设情况的报告（旧版）", 1)
 STEM = "report"
+BOOKKEEPING = [".exporter-manifest.json", ".exporter.lock"]
+NOT_OURS = ("exists and was not written by exporter (or was changed since): use --force to replace it anyway, "
+            "or -o to write elsewhere")
 FM = "---\ntitle: 测试报告\n---\n\n"
 
 
@@ -28,14 +37,19 @@ def export(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+def visible(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
 @pytest.fixture(scope="session")
 def good_outputs(tmp_path_factory) -> dict[str, bytes]:
+    """Every file of the output folder after exporting OLD, the lock file and manifest included."""
     work = tmp_path_factory.mktemp("good")
-    shutil.copy(GOOD, work / f"{STEM}.md")
+    (work / f"{STEM}.md").write_text(OLD, encoding="utf-8")
     proc = export("all", f"{STEM}.md", "-o", "out", cwd=work)
     assert proc.returncode == 0, proc.stderr
     files = {p.name: p.read_bytes() for p in (work / "out").iterdir()}
-    assert sorted(files) == [f"{STEM}.docx", f"{STEM}.pdf", f"{STEM}.xlsx"]
+    assert sorted(files) == BOOKKEEPING + [f"{STEM}.docx", f"{STEM}.pdf", f"{STEM}.xlsx"]
     return files
 
 
@@ -221,7 +235,7 @@ def test_target_occupied_by_a_folder_exits_4_and_keeps_the_rest(tmp_path, good_o
     shutil.copy(GOOD, tmp_path / f"{STEM}.md")
     proc = export("all", f"{STEM}.md", "-o", "out", cwd=tmp_path)
     assert proc.returncode == 4 and "Traceback" not in proc.stderr
-    assert f"{STEM}.xlsx: error: cannot write output" in proc.stderr
+    assert proc.stderr.strip() == f"out/{STEM}.xlsx: error: cannot write output: a folder is in the way"
     assert (out / f"{STEM}.docx").read_bytes() == good_outputs[f"{STEM}.docx"]
     assert (out / f"{STEM}.pdf").read_bytes() == good_outputs[f"{STEM}.pdf"]
     assert sorted(os.listdir(out)) == sorted(good_outputs)
@@ -237,6 +251,115 @@ def test_one_bad_source_does_not_stop_the_batch(tmp_path):
     assert proc.returncode == 1
     assert "batch/b.md:1:1: error: no front matter" in proc.stderr
     assert "2 of 3 sources exported, 1 failed: batch/b.md" in proc.stderr
-    assert sorted(os.listdir(tmp_path / "out")) == sorted(
+    assert sorted(visible(tmp_path / "out")) == sorted(
         [f"{stem}.{ext}" for stem in ("a", "c 报告 副本") for ext in ("docx", "pdf", "xlsx")]
     )
+
+
+# ---- Files the tool did not write, and paths that are not files ---------------------------------
+
+def test_a_changed_output_stops_the_whole_set_before_anything_is_replaced(tmp_path, good_outputs):
+    """The user edited the PDF after the last export: it is not replaced, nor are the .docx and
+    .xlsx beside it (the set stays whole); --force replaces all three."""
+    out = _prepare(tmp_path, good_outputs)
+    (out / f"{STEM}.pdf").write_bytes(good_outputs[f"{STEM}.pdf"] + b"% annotated by hand\n")
+    edited = (out / f"{STEM}.pdf").read_bytes()
+    shutil.copy(GOOD, tmp_path / f"{STEM}.md")
+    proc = export("all", f"{STEM}.md", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 4 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"out/{STEM}.pdf: error: cannot write output: {NOT_OURS}"
+    assert visible(out) == {f"{STEM}.docx": good_outputs[f"{STEM}.docx"], f"{STEM}.pdf": edited,
+                            f"{STEM}.xlsx": good_outputs[f"{STEM}.xlsx"]}
+    assert sorted(os.listdir(out)) == sorted(good_outputs)
+    proc = export("all", f"{STEM}.md", "-o", "out", "--force", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert all(data != good_outputs[name] and data != edited for name, data in visible(out).items())
+
+
+def test_export_never_replaces_the_docx_it_was_imported_from(tmp_path):
+    """`import 去年报告.docx -o .` then `all 去年报告.md -o .` would write 去年报告.docx over the original."""
+    from docx import Document as WordDocument
+
+    original = WordDocument()
+    for text in ("某县2024年法治政府建设年度报告", "一、主要举措", "全年办结行政复议案件12件。"):
+        original.add_paragraph(text)
+    original.save(str(tmp_path / "去年报告.docx"))
+    before = (tmp_path / "去年报告.docx").read_bytes()
+    assert export("import", "去年报告.docx", "-o", ".", cwd=tmp_path).returncode == 0
+    proc = export("all", "去年报告.md", "-o", ".", cwd=tmp_path)
+    assert proc.returncode == 4 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"去年报告.docx: error: cannot write output: {NOT_OURS}"
+    assert (tmp_path / "去年报告.docx").read_bytes() == before
+    assert not (tmp_path / "去年报告.pdf").exists() and not (tmp_path / "去年报告.xlsx").exists()
+    assert not list(tmp_path.glob(".exporter-*.tmp"))
+    proc = export("all", "去年报告.md", "-o", ".", "--force", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "去年报告.docx").read_bytes() != before
+
+
+def test_two_sources_with_the_same_output_name_are_refused_before_anything_is_written(tmp_path):
+    for county in ("县A", "县B"):
+        (tmp_path / county).mkdir()
+        shutil.copy(GOOD, tmp_path / county / f"{STEM}.md")
+    proc = export("all", "县A", "县B", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert (f"Error: 县A/{STEM}.md and 县B/{STEM}.md would both write {STEM}.*: export them into different "
+            "folders (-o) or rename one") in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_source_named_twice_is_exported_once(tmp_path):
+    shutil.copy(GOOD, tmp_path / f"{STEM}.md")
+    proc = export("-v", "all", f"{STEM}.md", f"./{STEM}.md", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(line for line in proc.stderr.splitlines() if line.startswith("wrote ")) == [
+        f"wrote out/{STEM}.{ext}" for ext in ("docx", "pdf", "xlsx")]
+
+
+def test_a_78_character_chinese_name_whose_outputs_fit_is_exported(tmp_path):
+    stem = ("某某省某某市某某县人民政府关于二〇二四年度法治政府建设情况和二〇二五年度工作安排的报告" * 2)[:78]
+    assert len((stem + ".docx").encode("utf-8")) <= 255
+    shutil.copy(GOOD, tmp_path / f"{stem}.md")
+    proc = export("all", f"{stem}.md", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(visible(tmp_path / "out")) == [f"{stem}.{ext}" for ext in ("docx", "pdf", "xlsx")]
+
+
+def _special_files(folder: Path) -> dict[str, Path]:
+    """A FIFO, a symbolic link and (as root) a character device, each where a file would be."""
+    found = {"fifo": folder / "pipe.xlsx", "symlink": folder / "link.xlsx"}
+    os.mkfifo(found["fifo"])
+    (folder / "elsewhere.xlsx").write_bytes(b"someone's workbook")
+    os.symlink("elsewhere.xlsx", found["symlink"])
+    if os.geteuid() == 0:
+        found["device"] = folder / "null.xlsx"
+        os.mknod(found["device"], 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return found
+
+
+def test_combine_never_replaces_anything_but_a_regular_file(tmp_path):
+    shutil.copy(GOOD, tmp_path / f"{STEM}.md")
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    specials = _special_files(folder)
+    modes = {name: os.lstat(path).st_mode for name, path in specials.items()}
+    for name, path in specials.items():
+        proc = export("xlsx", "--combine", f"panel/{path.name}", "--force", f"{STEM}.md", cwd=tmp_path)
+        assert proc.returncode == 4 and "Traceback" not in proc.stderr, name
+        assert proc.stderr.strip() == (f"panel/{path.name}: error: cannot write output: not a regular file "
+                                       "(a link, device, pipe or socket): refusing to replace it")
+        assert os.lstat(path).st_mode == modes[name]
+    assert (folder / "elsewhere.xlsx").read_bytes() == b"someone's workbook"
+    assert sorted(os.listdir(folder)) == sorted(["elsewhere.xlsx"] + [p.name for p in specials.values()])
+
+
+@pytest.mark.parametrize("command", ["all", "check", "fonts"])
+def test_a_source_that_is_not_a_regular_file_is_refused_not_read(tmp_path, command):
+    """/dev/zero would grow memory without end and a FIFO would wait for a writer forever."""
+    os.mkfifo(tmp_path / "pipe.md")
+    for source in ("/dev/zero", "pipe.md"):
+        proc = subprocess.run([sys.executable, "-m", "exporter", command, source], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert proc.stderr.strip() == f"{source}: error: not a regular file (a device, pipe or socket): give a .md file"
+    assert not (tmp_path / "output").exists()

@@ -40,14 +40,21 @@ def import_files(reporter, files: tuple[str, ...], output: Path, title: str | No
             if reporter.verbosity >= 0:
                 click.echo(report, nl=False)
     if report_path is not None and reports:
-        report_path.write_text("\n".join(reports), encoding="utf-8")
+        try:
+            write_atomically(report_path, "\n".join(reports).encode("utf-8"))
+        except (OSError, ExportError) as exc:
+            problems = exc.diagnostics if isinstance(exc, ExportError) else [
+                Diagnostic("error", f"cannot write the report: {exc.strerror or exc}", path=str(report_path))]
+            reporter.diagnostics(problems)
+            worst = worst or EXIT_CODES["output error"]
     return worst
 
 
 def _import_one(reporter, path: Path, output: Path, options: ImportOptions, force: bool) -> tuple[int, str]:
     suffix = path.suffix.lower()
     if not path.is_file():
-        reporter.diagnostics([Diagnostic("error", "no such file", path=str(path))])
+        problem = "not a regular file (a folder, device, pipe or socket)" if path.exists() else "no such file"
+        reporter.diagnostics([Diagnostic("error", problem, path=str(path))])
         return EXIT_CODES["source error"], ""
     if suffix not in SUPPORTED:
         advice = ADVICE.get(suffix, "import a .txt or .docx file")
@@ -74,6 +81,9 @@ def _import_one(reporter, path: Path, output: Path, options: ImportOptions, forc
     try:
         output.mkdir(parents=True, exist_ok=True)
         write_atomically(target, result.markdown.encode("utf-8"))
+    except ExportError as exc:
+        reporter.diagnostics(exc.diagnostics)
+        return exc.exit_code, ""
     except OSError as exc:
         reporter.diagnostics([Diagnostic("error", f"cannot write: {exc.strerror or exc}", path=str(target))])
         return 4, ""
