@@ -200,9 +200,8 @@ def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, off
                     return src.at(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             return ipos
 
-        for k in item:
-            if k in CHECK_KEYS:
-                continue
+        unknown_keys = [k for k in item if k not in CHECK_KEYS]
+        for k in unknown_keys:
             if str(k) in OPERATOR_WORDS:
                 src.diags.error(f"unknown comparison '{k}': write '{OPERATOR_WORDS[str(k)]}: …'", key_pos(str(k)))
             elif str(k) in ("!=", "≠", "<>", "not_equals"):
@@ -234,6 +233,8 @@ def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, off
                 src.diags.error(f"check '{check_id}': 'expr' must be text", ipos)
                 continue
         given = [k for k in COMPARISON_KEYS if k in item]
+        if not given and unknown_keys:
+            continue  # the unknown key is most likely the comparison, and is reported already
         if len(given) != 1:
             where = key_pos(given[1]) if given else ipos
             src.diags.error(f"check '{check_id}' needs exactly one comparison: "
