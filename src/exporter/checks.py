@@ -1,9 +1,16 @@
 """Consistency checks between a report's figures, evaluated without `eval`.
 
-A declared check compares two arithmetic expressions over indicator ids
-(`a + b + c` against `total`, or `part / whole * 100` against `rate`) within a tolerance.
-The grammar is numbers, ids, + - * / and parentheses; nothing else can run.
-Automatic checks (shares within 0–100, unique ids) are added for every report.
+A declared check compares arithmetic expressions over indicator ids (`a + b + c` against
+`total`, `part / whole * 100` against `rate`) by one comparison — =, <, ≤, ≥, > or between two
+ends — within a tolerance. The grammar is numbers, ids, + - * / and parentheses; nothing else
+can run. Automatic checks (each percentage within the range of its kind, unique ids) are added
+for every report.
+
+A figure is what it printed, not a number: "20余" is 20 or more, "3至5" anything from 3 to 5,
+"约20" an unknown value near 20. Each side of a comparison is therefore the interval of values
+its figures allow, and a check passes only when it holds for every value in them, fails only
+when it holds for none, and is otherwise not evaluated (未核验), with the reason. Both sides
+must be in the same base unit (万元 and 元 compare on 元; % and 项 never compare).
 """
 
 from __future__ import annotations
@@ -11,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
-from typing import Mapping, Union
+from enum import Enum
+from typing import Mapping, Union, assert_never
 
-from .figures import percentage_may_exceed_100
-from .model import CheckResult, CheckStatus, Indicator, Position, Qualifier
+from .model import CheckResult, CheckStatus, Indicator, PercentKind, Position, Qualifier
 
 
 class ExpressionError(ValueError):
@@ -277,11 +284,55 @@ def resolve_cells(ref: CellReference, table: TableCells) -> list[tuple[str, str]
     return cells
 
 
-def reference_problems(d: "CheckDefinition", known: set[str],
+
+class Comparison(str, Enum):
+    """How a check's left side must relate to its right side, named as the source writes it."""
+
+    EQUALS = "equals"
+    LESS_THAN = "less_than"
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+    GREATER_THAN = "greater_than"
+    BETWEEN = "between"  # right ≤ left ≤ upper
+
+    @property
+    def symbol(self) -> str:
+        return {"equals": "=", "less_than": "<", "at_most": "≤", "at_least": "≥", "greater_than": ">",
+                "between": "≤"}[self.value]
+
+
+@dataclass(frozen=True)
+class CheckDefinition:
+    """A check as declared in the source: `left` must relate to `right` by `comparison`
+    within `tolerance`; for `between`, `right` is the lower end and `upper` the upper end."""
+
+    id: str
+    description: str
+    left: str
+    right: str
+    tolerance: Decimal
+    pos: Position
+    comparison: Comparison = Comparison.EQUALS
+    upper: str | None = None
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The expressions of the check: left, right, and the upper end of `between`."""
+        return (self.left, self.right) if self.upper is None else (self.left, self.right, self.upper)
+
+    def written(self, sides: tuple[str, ...] | None = None) -> str:
+        """The check as one line, e.g. `a + b ≤ total` or `0 ≤ rate ≤ 100`."""
+        left, right, *rest = sides or self.sides
+        if self.comparison == Comparison.BETWEEN:
+            return f"{right} ≤ {left} ≤ {rest[0]}"
+        return f"{left} {self.comparison.symbol} {right}"
+
+
+def reference_problems(d: CheckDefinition, known: set[str],
                        tables: Mapping[str, TableCells]) -> list[tuple[str, str]]:
     """What keeps `d` from being evaluated: (the name as written, the problem), for the reader to locate."""
     problems: list[tuple[str, str]] = []
-    names = [r.name for r in references(parse_expression(d.left)) + references(parse_expression(d.right))]
+    names = [r.name for side in d.sides for r in references(parse_expression(side))]
     for name in dict.fromkeys(names):
         ref = cell_reference(name)
         if ref is None:
@@ -304,101 +355,373 @@ def reference_problems(d: "CheckDefinition", known: set[str],
     return problems
 
 
-@dataclass(frozen=True)
-class CheckDefinition:
-    """A check as declared in the source: `left` must equal `right` within `tolerance`."""
+# ---- what a side of a check can be: an interval of values, in a unit --------------------
 
-    id: str
-    description: str
-    left: str
-    right: str
-    tolerance: Decimal
-    pos: Position
+INFINITY = Decimal("Infinity")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values a figure, or an expression over figures, allows: `low` to `high` inclusive
+    (±Infinity where the report set no limit). `approximate` marks a value printed with 约/近:
+    its true value is near `low`, by an amount nobody can say."""
+
+    low: Decimal
+    high: Decimal
+    approximate: bool = False
+
+    @staticmethod
+    def exactly(value: Decimal) -> "Bounds":
+        return Bounds(value, value)
+
+    @property
+    def single(self) -> Decimal | None:
+        return self.low if self.low == self.high else None
+
+    @property
+    def exact(self) -> bool:
+        return not self.approximate and self.low == self.high
+
+    def __str__(self) -> str:
+        if self.approximate:
+            return f"about {_fmt(self.low)}"
+        if self.low == self.high:
+            return _fmt(self.low)
+        if self.high == INFINITY:
+            return "-∞ to ∞" if self.low == -INFINITY else f"{_fmt(self.low)} or more"
+        if self.low == -INFINITY:
+            return f"{_fmt(self.high)} or less"
+        return f"{_fmt(self.low)} to {_fmt(self.high)}"
+
+
+def bounds_of(ind: Indicator) -> Bounds:
+    """What the printed figure allows, in its base unit: "20余万" is 200000 or more."""
+    value = ind.base_value
+    match ind.qualifier:
+        case Qualifier.EXACT:
+            return Bounds.exactly(value)
+        case Qualifier.APPROXIMATE:
+            return Bounds(value, value, approximate=True)
+        case Qualifier.LOWER_BOUND:
+            return Bounds(value, INFINITY)
+        case Qualifier.UPPER_BOUND:
+            return Bounds(-INFINITY, value)
+        case Qualifier.RANGE:
+            return Bounds(value, ind.base_upper if ind.base_upper is not None else value)
+        case _:
+            assert_never(ind.qualifier)
+
+
+def _times(x: Decimal, y: Decimal) -> Decimal:
+    # An end at 0 times an unbounded end is 0 in interval arithmetic; Decimal would refuse 0 × ∞.
+    return Decimal(0) if x == 0 or y == 0 else x * y
+
+
+def _combine(op: str, a: Bounds, b: Bounds) -> Bounds:
+    approximate = a.approximate or b.approximate
+    if op == "+":
+        return Bounds(a.low + b.low, a.high + b.high, approximate)
+    if op == "-":
+        return Bounds(a.low - b.high, a.high - b.low, approximate)
+    if op == "/":
+        k = b.single
+        if k is not None:
+            if k == 0:
+                raise ZeroDivisionError
+            ends = (a.low / k, a.high / k)
+            return Bounds(min(ends), max(ends), approximate)
+        if b.low <= 0 <= b.high:
+            return Bounds(-INFINITY, INFINITY, approximate)
+        # 1/x falls on each side of 0, so 1/[l, h] is [1/h, 1/l]; 1/∞ is 0.
+        b = Bounds(Decimal(0) if abs(b.high) == INFINITY else 1 / b.high,
+                   Decimal(0) if abs(b.low) == INFINITY else 1 / b.low)
+    products = [_times(x, y) for x in (a.low, a.high) for y in (b.low, b.high)]
+    return Bounds(min(products), max(products), approximate)
+
+
+def evaluate_bounds(node: Expr, values: Mapping[str, Bounds]) -> Bounds:
+    if isinstance(node, Num):
+        return Bounds.exactly(node.value)
+    if isinstance(node, Ref):
+        return values[node.name]
+    if isinstance(node, Neg):
+        inner = evaluate_bounds(node.operand, values)
+        return Bounds(-inner.high, -inner.low, inner.approximate)
+    return _combine(node.op, evaluate_bounds(node.left, values), evaluate_bounds(node.right, values))
+
+
+# A unit is its base units with their powers, sorted: (("项", 1),) for 项, () for a pure number
+# or a percentage (percentage points are numbers: `part / whole * 100` is one). None is a bare
+# number written in the check, which takes the unit of what it meets.
+Unit = tuple[tuple[str, int], ...] | None
+
+
+class UnitMismatch(ValueError):
+    pass
+
+
+def unit_of(ind: Indicator) -> Unit:
+    if ind.is_share or not ind.base_unit:
+        return ()
+    return ((ind.base_unit, 1),)
+
+
+def show_unit(unit: Unit) -> str:
+    if not unit:
+        return "% (a pure number)"
+    return "·".join(name if power == 1 else f"{name}^{power}" for name, power in unit)
+
+
+def _unit_product(a: Unit, b: Unit, sign: int) -> Unit:
+    if a is None and b is None:
+        return None
+    powers: dict[str, int] = dict(a or ())
+    for name, power in b or ():
+        powers[name] = powers.get(name, 0) + sign * power
+    return tuple(sorted((n, p) for n, p in powers.items() if p != 0))
+
+
+def evaluate_unit(node: Expr, units: Mapping[str, Unit]) -> Unit:
+    """The unit of `node`; UnitMismatch when it adds or subtracts things in different units."""
+    if isinstance(node, Num):
+        return None
+    if isinstance(node, Ref):
+        return units[node.name]
+    if isinstance(node, Neg):
+        return evaluate_unit(node.operand, units)
+    left, right = evaluate_unit(node.left, units), evaluate_unit(node.right, units)
+    if node.op in "*/":
+        return _unit_product(left, right, 1 if node.op == "*" else -1)
+    if left is None or right is None or left == right:
+        return right if left is None else left
+    raise UnitMismatch(f"'{node.op}' between {show_unit(left)} and {show_unit(right)}")
+
+
+def _same_unit(a: Unit, b: Unit) -> bool:
+    return a is None or b is None or a == b
+
+
+# ---- deciding a comparison -------------------------------------------------------------
+
+
+def _holds(comparison: Comparison, left: Bounds, right: Bounds, tolerance: Decimal) -> bool | None:
+    """True when `left comparison right` holds for every value the two sides allow, False when for
+    none, None when it depends on values the report did not print. Never called with `between`."""
+    match comparison:
+        case Comparison.EQUALS:
+            if left.exact and right.exact:
+                return abs(left.low - right.low) <= tolerance
+            if left.low > right.high + tolerance or left.high < right.low - tolerance:
+                return False
+            return None
+        case Comparison.AT_MOST:
+            if left.high <= right.low + tolerance:
+                return True
+            return False if left.low > right.high + tolerance else None
+        case Comparison.LESS_THAN:
+            if left.high < right.low + tolerance:
+                return True
+            return False if left.low >= right.high + tolerance else None
+        case Comparison.AT_LEAST:
+            return _holds(Comparison.AT_MOST, right, left, tolerance)
+        case Comparison.GREATER_THAN:
+            return _holds(Comparison.LESS_THAN, right, left, tolerance)
+        case Comparison.BETWEEN:
+            raise ValueError("between is two comparisons")
+        case _:
+            assert_never(comparison)
+
+
+def decide(comparison: Comparison, sides: tuple[Bounds, ...], tolerance: Decimal) -> bool | None:
+    """Whether the check holds (True), cannot hold (False), or cannot be decided (None).
+
+    An approximate figure (约) allows no decision at all: how far it is from the truth is not printed."""
+    if any(side.approximate for side in sides):
+        return None
+    if comparison == Comparison.BETWEEN:
+        value, low, high = sides
+        outcomes = (_holds(Comparison.AT_LEAST, value, low, tolerance),
+                    _holds(Comparison.AT_MOST, value, high, tolerance))
+        if False in outcomes:
+            return False
+        return True if outcomes == (True, True) else None
+    return _holds(comparison, sides[0], sides[1], tolerance)
+
+
+# ---- running the checks ----------------------------------------------------------------
+
+
+@dataclass
+class _Instance:
+    """One evaluation of a check: the key `*` stands for (None without `*`) and, for each name
+    the check reads, the figure ids it reads (None for a blank cell), or what is wrong."""
+
+    key: str | None
+    reads: dict[str, list[str | None]] = field(default_factory=dict)
+    problem: str = ""
+
+
+def _instances(d: CheckDefinition, tables: Mapping[str, TableCells]) -> list[_Instance]:
+    refs = [r for side in d.sides for r in references(parse_expression(side))]
+    keys: list[str] = []
+    for ref in (cell_reference(r.name) for r in refs):
+        if ref is not None and ref.has_wildcard and ref.table in tables:
+            keys.extend(v for v in wildcard_values(ref, tables[ref.table]) if v not in keys)
+    instances = []
+    for key in keys or [None]:
+        instance = _Instance(key)
+        for r in refs:
+            ref = cell_reference(r.name)
+            if ref is None:
+                instance.reads[r.name] = [r.name]
+                continue
+            table = tables.get(ref.table)
+            filled = ref.with_value(key) if key is not None else ref
+            resolved = resolve_cells(filled, table) if table is not None else f"no table '{ref.table}'"
+            if isinstance(resolved, str):
+                instance.problem = instance.problem or resolved
+                continue
+            assert table is not None
+            instance.reads[r.name] = [table.cells[cell] for cell in resolved]
+        instances.append(instance)
+    return instances
+
+
+def _units(instance: _Instance, indicators: Mapping[str, Indicator]) -> dict[str, Unit]:
+    """The unit of each name the instance reads; UnitMismatch when a range of cells mixes units."""
+    units: dict[str, Unit] = {}
+    for name, figures in instance.reads.items():
+        found = list(dict.fromkeys(unit_of(indicators[f]) for f in figures if f is not None and f in indicators))
+        if len(found) > 1:
+            raise UnitMismatch(f"'{name}' adds cells in {' and '.join(show_unit(u) for u in found)}")
+        units[name] = found[0] if found else None  # all blank: 0, in whatever unit
+    return units
+
+
+def _side_units(d: CheckDefinition, instance: _Instance, indicators: Mapping[str, Indicator]) -> str | None:
+    """Why the sides of `instance` cannot be compared, or None when their units agree."""
+    try:
+        units = _units(instance, indicators)
+        side_units = []
+        for side in d.sides:
+            try:
+                side_units.append(evaluate_unit(parse_expression(side), units))
+            except UnitMismatch as exc:
+                return f"'{_instantiate(side, instance.key)}' mixes units: {exc}"
+    except UnitMismatch as exc:
+        return str(exc)
+    for other, label in zip(side_units[1:], ("right side", "upper end")):
+        if not _same_unit(side_units[0], other):
+            return (f"the left side is in {show_unit(side_units[0])}, the {label} in {show_unit(other)}:"
+                    f" they do not compare")
+    return None
+
+
+def unit_problems(d: CheckDefinition, indicators: tuple[Indicator, ...],
+                  tables: Mapping[str, TableCells] | None = None) -> list[str]:
+    """Why `d` compares things in different units (% and 项, 件 and 人), once per distinct problem.
+
+    The reader reports these as errors at the check: such a check is wrong as written."""
+    by_id = {ind.id: ind for ind in indicators}
+    problems: list[str] = []
+    for instance in _instances(d, tables or {}):
+        if instance.problem:
+            continue
+        problem = _side_units(d, instance, by_id)
+        if problem is not None and problem not in problems:
+            problems.append(problem)
+    return problems
 
 
 def run_checks(definitions: tuple[CheckDefinition, ...], indicators: tuple[Indicator, ...],
                tables: Mapping[str, TableCells] | None = None) -> tuple[CheckResult, ...]:
-    """Evaluate declared checks, then the automatic ones. Unknown ids are the reader's error.
+    """Evaluate declared checks, then the automatic ones. Unknown ids and units that do not
+    compare are the reader's errors; here they only keep a check from being evaluated.
 
     A check over table cells with `*` gives one result per key `*` stands for (id `check[key]`).
     """
-    # A range has no single value to compute with: a check reading one is not evaluated.
-    values = {ind.id: ind.base_value for ind in indicators if not ind.is_range}
-    ranges = {ind.id: ind for ind in indicators if ind.is_range}
+    by_id = {ind.id: ind for ind in indicators}
     results: list[CheckResult] = []
     for d in definitions:
-        names = [r.name for r in references(parse_expression(d.left)) + references(parse_expression(d.right))]
-        if all(cell_reference(n) is None for n in names):
-            results.append(_run_declared(d, values, ranges))
-        else:
-            results.extend(_run_over_cells(d, values, ranges, tables or {}))
+        for instance in _instances(d, tables or {}):
+            results.append(_run_instance(d, instance, by_id))
     results.extend(_automatic(indicators))
     return tuple(results)
 
 
-def _run_over_cells(d: CheckDefinition, values: Mapping[str, Decimal], ranges: Mapping[str, Indicator],
-                    tables: Mapping[str, TableCells]) -> list[CheckResult]:
-    left_ast, right_ast = parse_expression(d.left), parse_expression(d.right)
-    sides = (references(left_ast), references(right_ast))
-    wildcards: list[str] = []
-    for ref in (cell_reference(r.name) for side in sides for r in side):
-        if ref is not None and ref.has_wildcard and ref.table in tables:
-            wildcards.extend(v for v in wildcard_values(ref, tables[ref.table]) if v not in wildcards)
-    results = []
-    for value in wildcards or [None]:
-        instance_values: dict[str, Decimal] = {}
-        read: list[str] = []
-        problem = ""
-        all_blank = []
-        for side in sides:
-            cells_on_side = blanks_on_side = 0
-            plain_on_side = False
-            for r in side:
-                ref = cell_reference(r.name)
-                if ref is None:
-                    plain_on_side = True
-                    read.append(r.name)
-                    if r.name in values:
-                        instance_values[r.name] = values[r.name]
-                    continue
-                table = tables.get(ref.table)
-                filled = ref.with_value(value) if value is not None else ref
-                resolved = resolve_cells(filled, table) if table is not None else f"no table '{ref.table}'"
-                if isinstance(resolved, str):
-                    problem = problem or resolved
-                    continue
-                assert table is not None
-                total = Decimal(0)
-                for cell in resolved:
-                    figure = table.cells[cell]
-                    cells_on_side += 1
-                    if figure is None:
-                        blanks_on_side += 1  # 空白 and 不适用 count as 0; the cell stays blank in storage
-                        continue
-                    read.append(figure)
-                    if figure in values:
-                        total += values[figure]
-                instance_values[r.name] = total
-            all_blank.append(cells_on_side > 0 and blanks_on_side == cells_on_side and not plain_on_side)
-        check_id = d.id if value is None else f"{d.id}[{value}]"
-        description = d.description if value is None else f"{d.description}（{value}）"
-        expression = f"{_instantiate(d.left, value)} = {_instantiate(d.right, value)}"
-        ids = tuple(dict.fromkeys(read))
-        in_range = [i for i in ids if i in ranges]
-        if problem or in_range:
-            message = problem or "a range has no single value: " + ", ".join(in_range)
-            results.append(CheckResult(check_id, description, expression, True, CheckStatus.NOT_EVALUATED, ids,
-                                       d.pos, tolerance=d.tolerance, message=message))
-            continue
-        if any(all_blank):
-            # A side left wholly blank (a 总计 cell not filled in) is back-filled from the other side
-            # in the template's practice: nothing to compare, and nothing stored for it.
-            results.append(CheckResult(check_id, description, expression, True, CheckStatus.NOTICE, ids, d.pos,
-                                       tolerance=d.tolerance,
-                                       message="every cell on one side is blank: not compared (back-filled)"))
-            continue
-        results.append(_compare(d, check_id, description, expression, ids, left_ast, right_ast, instance_values))
-    return results
+def _run_instance(d: CheckDefinition, instance: _Instance, indicators: Mapping[str, Indicator]) -> CheckResult:
+    key = instance.key
+    check_id = d.id if key is None else f"{d.id}[{key}]"
+    description = d.description if key is None else f"{d.description}（{key}）"
+    expression = d.written(tuple(_instantiate(side, key) for side in d.sides))
+    ids = tuple(dict.fromkeys(f for figures in instance.reads.values() for f in figures if f is not None))
+
+    def result(status: CheckStatus, message: str = "", left: Decimal | None = None,
+               right: Decimal | None = None) -> CheckResult:
+        return CheckResult(check_id, description, expression, True, status, ids, d.pos, left=left, right=right,
+                           tolerance=d.tolerance, message=message)
+
+    if instance.problem:
+        return result(CheckStatus.NOT_EVALUATED, instance.problem)
+    unknown = [i for i in ids if i not in indicators]
+    if unknown:
+        return result(CheckStatus.NOT_EVALUATED, f"unknown indicator {unknown[0]}")
+    unit_problem = _side_units(d, instance, indicators)
+    if unit_problem is not None:
+        return result(CheckStatus.NOT_EVALUATED, unit_problem)
+    asts = [parse_expression(side) for side in d.sides]
+    side_names = [[r.name for r in references(ast)] for ast in asts]
+    if any(names and all(_all_blank(instance.reads[n]) for n in names) for names in side_names):
+        # A side left wholly blank (a 总计 cell not filled in) is back-filled from the other side
+        # in the template's practice: nothing to compare, and nothing stored for it.
+        return result(CheckStatus.NOTICE, "every cell on one side is blank: not compared (back-filled)")
+    values = {name: _sum(figures, indicators) for name, figures in instance.reads.items()}
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 28
+            sides = tuple(evaluate_bounds(ast, values) for ast in asts)
+    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+        return result(CheckStatus.NOT_EVALUATED, "division by zero")
+    left = sides[0].single
+    right = sides[1].single if d.comparison != Comparison.BETWEEN else None
+    outcome = decide(d.comparison, sides, d.tolerance)
+    if outcome is True:
+        return result(CheckStatus.PASSED, "", left, right)
+    if outcome is False:
+        return result(CheckStatus.FAILED, _failure(d, sides), left, right)
+    inexact = [f"{i} ({indicators[i].text}, {indicators[i].qualifier.chinese})" for i in ids
+               if indicators[i].qualifier != Qualifier.EXACT]
+    shown = d.written(tuple(str(side) for side in sides))
+    return result(CheckStatus.NOT_EVALUATED,
+                  f"not decided by what the report printed: {shown} holds for some of the values"
+                  f" {'、'.join(inexact)} allow{'s' if len(inexact) == 1 else ''}"
+                  f" and not for others" + (" (an approximate figure has no exact value)"
+                                            if any(s.approximate for s in sides) else ""),
+                  left, right)
+
+
+def _all_blank(figures: list[str | None]) -> bool:
+    return bool(figures) and all(f is None for f in figures)
+
+
+def _sum(figures: list[str | None], indicators: Mapping[str, Indicator]) -> Bounds:
+    """The cells (or the one figure) a name reads, added up; a blank or 不适用 cell counts as 0."""
+    read = [bounds_of(indicators[f]) for f in figures if f is not None]
+    if not read:
+        return Bounds.exactly(Decimal(0))
+    total = read[0]  # not 0 + …: that would round a figure of more than 28 digits
+    for bounds in read[1:]:
+        total = _combine("+", total, bounds)
+    return total
+
+
+def _failure(d: CheckDefinition, sides: tuple[Bounds, ...]) -> str:
+    tolerance = f"(tolerance {_fmt(d.tolerance)})"
+    if d.comparison == Comparison.EQUALS and all(s.exact for s in sides):
+        return f"{sides[0]} ≠ {sides[1]} {tolerance}"
+    if d.comparison == Comparison.BETWEEN:
+        return f"{sides[0]} is not between {sides[1]} and {sides[2]} {tolerance}"
+    return f"{sides[0]} is not {d.comparison.symbol} {sides[1]} {tolerance}"
 
 
 def _instantiate(text: str, value: str | None) -> str:
@@ -414,74 +737,11 @@ def _instantiate(text: str, value: str | None) -> str:
     return "".join(out)
 
 
-def _compare(d: CheckDefinition, check_id: str, description: str, expression: str, ids: tuple[str, ...],
-             left_ast: Expr, right_ast: Expr, values: Mapping[str, Decimal]) -> CheckResult:
-    try:
-        with localcontext() as ctx:
-            ctx.prec = 28
-            left, right = evaluate(left_ast, values), evaluate(right_ast, values)
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-        return CheckResult(check_id, description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
-                           tolerance=d.tolerance, message="division by zero")
-    except KeyError as exc:
-        return CheckResult(check_id, description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
-                           tolerance=d.tolerance, message=f"unknown indicator {exc.args[0]}")
-    passed = abs(left - right) <= d.tolerance
-    message = "" if passed else f"{_fmt(left)} ≠ {_fmt(right)} (tolerance {_fmt(d.tolerance)})"
-    return CheckResult(check_id, description, expression, True,
-                       CheckStatus.PASSED if passed else CheckStatus.FAILED, ids, d.pos, left=left, right=right,
-                       tolerance=d.tolerance, message=message)
-
-
-def _run_declared(d: CheckDefinition, values: Mapping[str, Decimal],
-                  ranges: Mapping[str, Indicator] | None = None) -> CheckResult:
-    left_ast, right_ast = parse_expression(d.left), parse_expression(d.right)
-    ids = tuple(dict.fromkeys(r.name for r in references(left_ast) + references(right_ast)))
-    expression = f"{d.left} = {d.right}"
-    in_range = [i for i in ids if i in (ranges or {})]
-    if in_range:
-        return CheckResult(d.id, d.description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
-                           tolerance=d.tolerance,
-                           message="a range has no single value: " + ", ".join(in_range))
-    try:
-        with localcontext() as ctx:
-            ctx.prec = 28
-            left, right = evaluate(left_ast, values), evaluate(right_ast, values)
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-        return CheckResult(d.id, d.description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
-                           tolerance=d.tolerance, message="division by zero")
-    except KeyError as exc:
-        return CheckResult(d.id, d.description, expression, True, CheckStatus.NOT_EVALUATED, ids, d.pos,
-                           tolerance=d.tolerance, message=f"unknown indicator {exc.args[0]}")
-    passed = abs(left - right) <= d.tolerance
-    message = "" if passed else f"{_fmt(left)} ≠ {_fmt(right)} (tolerance {_fmt(d.tolerance)})"
-    return CheckResult(
-        d.id, d.description, expression, True, CheckStatus.PASSED if passed else CheckStatus.FAILED,
-        ids, d.pos, left=left, right=right, tolerance=d.tolerance, message=message,
-    )
+_KIND_RANGE_WORDS = {PercentKind.SHARE: "在0至100之间", PercentKind.RATIO: "不小于0", PercentKind.CHANGE: "不小于-100"}
 
 
 def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
-    results = []
-    for ind in indicators:
-        # Growth rates and plan/past-year ratios are percentages that may exceed 100.
-        if not ind.is_share or percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
-            continue
-        expression = f"0 <= {ind.id} <= 100"
-        description = f"{ind.name}（百分比）在0至100之间"
-        highest = ind.upper if ind.upper is not None else ind.value
-        if highest > 100:
-            status, message = CheckStatus.FAILED, f"{ind.name}为{_fmt(highest)}%，超过100%"
-        elif ind.value == 100 and ind.qualifier == Qualifier.LOWER_BOUND:
-            status, message = CheckStatus.NOTICE, f"{ind.name}印为“100%以上”，而比例不能超过100%"
-        elif ind.value < 0:
-            status, message = CheckStatus.FAILED, f"{ind.name}为负数"
-        else:
-            status, message = CheckStatus.PASSED, ""
-        results.append(CheckResult(
-            f"share_range__{ind.id}", description, expression, False, status, (ind.id,), ind.pos,
-            left=ind.value, right=Decimal(100), message=message,
-        ))
+    results = [_percent_range(ind) for ind in indicators if ind.percent_kind is not None]
     seen: dict[str, Indicator] = {}
     duplicates = []
     for ind in indicators:
@@ -498,7 +758,40 @@ def _automatic(indicators: tuple[Indicator, ...]) -> list[CheckResult]:
     return results
 
 
+def _percent_range(ind: Indicator) -> CheckResult:
+    """A percentage lies within the range of its kind (the unit decides that it is checked; the
+    span's kind=, never its name, decides the range)."""
+    kind = ind.percent_kind
+    assert kind is not None
+    low, high = kind.bounds
+    figure = bounds_of(ind)
+    if high is None:
+        expression = f"{ind.id} ≥ {_fmt(low)}"
+        outcome = decide(Comparison.AT_LEAST, (figure, Bounds.exactly(low)), Decimal(0))
+    else:
+        expression = f"{_fmt(low)} ≤ {ind.id} ≤ {_fmt(high)}"
+        outcome = decide(Comparison.BETWEEN, (figure, Bounds.exactly(low), Bounds.exactly(high)), Decimal(0))
+    description = f"{ind.name}（{kind.chinese}，百分比）{_KIND_RANGE_WORDS[kind]}"
+    if outcome is True:
+        status, message = CheckStatus.PASSED, ""
+    elif outcome is False and high is not None and figure.low > high:
+        status = CheckStatus.FAILED
+        message = (f"{ind.name}为{ind.text}，超过{_fmt(high)}%（增长率等变动率请在源文件中标注 kind=\"change\"，"
+                   f"与计划或上年之比标注 kind=\"ratio\"）")
+    elif outcome is False:
+        status, message = CheckStatus.FAILED, f"{ind.name}为{ind.text}，低于{_fmt(low)}%"
+    elif kind == PercentKind.SHARE and ind.qualifier == Qualifier.LOWER_BOUND and ind.value == high:
+        status, message = CheckStatus.NOTICE, f"{ind.name}印为“{_fmt(ind.value)}%以上”，而比例不能超过100%"
+    else:
+        status = CheckStatus.NOT_EVALUATED
+        message = f"{ind.name}印为“{ind.text}”（{ind.qualifier.chinese}），无法确定是否{_KIND_RANGE_WORDS[kind]}"
+    return CheckResult(f"{kind.value}_range__{ind.id}", description, expression, False, status, (ind.id,), ind.pos,
+                       left=ind.value, right=high, message=message)
+
+
 def _fmt(value: Decimal) -> str:
+    if not value.is_finite():
+        return "∞" if value > 0 else "-∞"
     text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     if "." in text and len(text.split(".")[1]) > 6:
         text = format(value.quantize(Decimal("0.000001")), "f")

@@ -121,22 +121,6 @@ def number_value(printed: str) -> Decimal:
     return Decimal(unicodedata.normalize("NFKC", printed).replace(",", ""))
 
 
-# Words right before a percentage that make it a change or a ratio to a plan or a past year,
-# which may exceed 100% ("增长150%", "计划完成104%", "为上年的120%"), unlike a share.
-_CHANGE_BEFORE = re.compile(
-    r"(?:增长|增加|下降|降低|减少|提高|提升|上升|增幅|增速|涨幅|降幅|完成|上年的|去年的|同期的)(?:了|达|为|约|近)?$"
-)
-_CHANGE_IN_NAME = ("增长", "增幅", "增速", "涨幅", "降幅", "同比", "环比", "完成")
-
-
-def percentage_may_exceed_100(name: str, sentence: str, text: str) -> bool:
-    """Whether a percentage is a change or a plan/past-year ratio rather than a share."""
-    if any(word in name for word in _CHANGE_IN_NAME):
-        return True
-    at = sentence.find(text)
-    return at >= 0 and bool(_CHANGE_BEFORE.search(sentence[:at]))
-
-
 def leading_unit(text: str) -> str:
     """The counting unit that starts `text`, or ""."""
     for unit in UNITS:

@@ -11,8 +11,8 @@ from typing import assert_never
 
 from .cjk import CHINESE_CLASS
 from .diagnostics import Diagnostic, WARNING
-from .figures import STATISTIC_IN_TEXT, percentage_may_exceed_100
-from .model import Document, FigureRef, Position, Table, Text
+from .figures import STATISTIC_IN_TEXT
+from .model import Document, PercentKind, FigureRef, Position, Table, Text
 
 HALF_WIDTH = ",;:()?!"
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -44,8 +44,10 @@ def lint(document: Document) -> list[Diagnostic]:
                 case _:
                     assert_never(run)
     for ind in document.indicators:
-        if ind.is_share and ind.value > 100 and not percentage_may_exceed_100(ind.name, ind.sentence, ind.text):
-            found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text}", ind.pos))
+        # The unit and the span's kind= decide, never the words around the figure.
+        if ind.percent_kind == PercentKind.SHARE and ind.value > 100:
+            found.append(Diagnostic(WARNING, f"share above 100%: {ind.name} is {ind.text} (a growth rate is marked"
+                                    f" kind=\"change\", a ratio to a plan or a past year kind=\"ratio\")", ind.pos))
     return sorted(found, key=lambda d: (d.pos.line, d.pos.column) if d.pos else (0, 0))
 
 

@@ -224,6 +224,28 @@ class Qualifier(str, Enum):
                 "range": "区间"}[self.value]
 
 
+class PercentKind(str, Enum):
+    """What a percentage measures, which decides the values it can take (its range check).
+
+    Given on the span as `kind="…"`; a percentage without it is a share. The words around a
+    figure never decide this: "完成率" is a share, "完成计划的104%" a ratio, and only the author knows.
+    """
+
+    SHARE = "share"      # a part of a whole (占比、覆盖率、办结率): 0 to 100
+    RATIO = "ratio"      # against a plan or a past year (完成计划的104%、为上年的120%): 0 or more
+    CHANGE = "change"    # a rate of change (增长、下降、增幅): −100 or more
+
+    @property
+    def chinese(self) -> str:
+        return {"share": "占比", "ratio": "比值", "change": "变动率"}[self.value]
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal | None]:
+        """The lowest and highest value (None: no highest) a percentage of this kind can take."""
+        return {"share": (Decimal(0), Decimal(100)), "ratio": (Decimal(0), None),
+                "change": (Decimal(-100), None)}[self.value]
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One tagged figure of the report.
@@ -258,6 +280,8 @@ class Indicator:
     column_key: str | None = None
     row_labels: tuple[str, ...] = ()
     column_labels: tuple[str, ...] = ()
+    # `kind=` as given on the span; None for a percentage means a share (see `percent_kind`).
+    kind: PercentKind | None = None
 
     @property
     def decimals(self) -> int:
@@ -273,6 +297,13 @@ class Indicator:
     def is_range(self) -> bool:
         return self.qualifier == Qualifier.RANGE
 
+    @property
+    def percent_kind(self) -> PercentKind | None:
+        """What a percentage measures (a share unless the span says otherwise); None for other units."""
+        if not self.is_share:
+            return None
+        return self.kind or PercentKind.SHARE
+
 
 class CheckStatus(str, Enum):
     PASSED = "passed"
@@ -282,16 +313,17 @@ class CheckStatus(str, Enum):
 
     @property
     def chinese(self) -> str:
-        return {"passed": "通过", "failed": "未通过", "notice": "提示", "not_evaluated": "未计算"}[self.value]
+        return {"passed": "通过", "failed": "未通过", "notice": "提示", "not_evaluated": "未核验"}[self.value]
 
 
 @dataclass(frozen=True)
 class CheckResult:
     """A consistency rule and its outcome on this report's figures.
 
-    `declared` rules come from the source; the others are automatic (shares within 0–100,
-    unique ids). `left` and `right` are the two sides as computed, `indicator_ids` the
-    figures the rule reads, so a failure can flag their rows.
+    `declared` rules come from the source; the others are automatic (each percentage within the
+    range of its kind, unique ids). `left` and `right` are the two sides as computed when each
+    has a single value (None for a side holding a bound or a range: `message` gives it), and
+    `indicator_ids` the figures the rule reads, so its outcome can mark their rows.
     """
 
     id: str

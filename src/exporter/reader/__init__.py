@@ -161,7 +161,13 @@ def _run_checks(src: SourceLines, defs: list[checks_mod.CheckDefinition], indica
                 src.diags.error(f"check '{d.id}' names unknown indicator '{name}'{suggestion}", d.pos)
             else:
                 src.diags.error(f"check '{d.id}' cannot read '{name}': {problem}", d.pos)
-        if not problems:
+        if problems:
+            continue
+        # Comparing % with 项, or adding 件 to 人, is wrong as written: an error, not a failed check.
+        unit_problems = checks_mod.unit_problems(d, tuple(indicators), tables)
+        for problem in unit_problems:
+            src.diags.error(f"check '{d.id}': {problem}", d.pos)
+        if not unit_problems:
             usable.append(d)
     results = checks_mod.run_checks(tuple(usable), tuple(indicators), tables)
     for r in results:

@@ -10,13 +10,14 @@ from typing import Any
 from markdown_it.token import Token
 
 from ..figures import FigureSyntaxError, parse_figure
-from ..model import FigureRef, Indicator, Inline, Position, Text
+from ..model import FigureRef, Indicator, Inline, PercentKind, Position, Text
 from .limits import number_not_carried
 from .text import SourceLines, forbidden_characters
 
 MAX_ID_LENGTH = 40  # Word truncates bookmark names longer than 40 characters
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-SPAN_ATTRIBUTES = ("id", "name", "unit", "value", "scope", "period", "note")
+SPAN_ATTRIBUTES = ("id", "name", "unit", "value", "scope", "period", "note", "kind")
+PERCENT_KINDS = tuple(k.value for k in PercentKind)
 
 UNSUPPORTED_INLINE = {
     "em_open": "emphasis (*…*) is not supported: escape the '*' as '\\*' to print it",
@@ -294,6 +295,14 @@ class InlineReader:
                     self.diags.error(f"figure '{shown}': {unfit}", pos)
                     ok = False
                     break
+        kind = _opt(attrs.get("kind"))
+        if kind is not None and kind not in PERCENT_KINDS:
+            self.diags.error(f"unknown kind '{kind}': a percentage is kind=\"share\" (0–100, the default),"
+                             f" \"ratio\" (to a plan or a past year) or \"change\" (a growth rate)", pos)
+            ok = False
+        elif kind is not None and parsed is not None and parsed.unit not in ("%", "％"):
+            self.diags.error(f"kind=\"{kind}\" is for percentages: '{span_text}' is not one", pos)
+            ok = False
         if not ok or parsed is None or ind_id is None:
             return None
         self.indicator_ids[ind_id] = pos
@@ -303,6 +312,7 @@ class InlineReader:
             base_unit=parsed.base_unit, section=heading_path, sentence="", pos=pos,
             scope=_opt(attrs.get("scope")), period=_opt(attrs.get("period")), note=_opt(attrs.get("note")),
             value_given="value" in attrs, upper=parsed.upper, base_upper=parsed.base_upper,
+            kind=PercentKind(kind) if kind is not None else None,
         ))
         return FigureRef(ind_id, span_text, pos)
 

@@ -86,9 +86,17 @@ def test_declared_checks_pass_and_the_impossible_share_is_flagged(seed_workbook)
     assert (coverage["来源"], coverage["判定"], coverage["右值"]) == ("源文件声明", "通过", 48.08)
     assert abs(coverage["左值"] - 602 / 1252 * 100) < 1e-9
     rows = {r["指标代码"]: r for r in records(wb["指标"])}
-    assert rows["one_visit_item_share"]["质量标记"] == "提示"
-    flagged = {k for k, r in rows.items() if r["质量标记"] != "正常"}
-    assert flagged == {"one_visit_item_share"}
+    # 通过: read by the two declared checks, or a percentage within 0–100 as printed; the shares
+    # printed with 以上 cannot be confirmed within 0–100 and, like every figure no check reads, are 未核验.
+    declared = {"case_files_reviewed", "case_files_excellent", "case_files_qualified", "case_files_unqualified",
+                "items_with_supervision_actions", "supervision_items", "supervision_item_coverage_rate"}
+    with_bound = {"time_limit_reduction_rate", "one_visit_item_share", "immediate_handling_share"}
+    percentages = {k for k, r in rows.items() if r["计量单位"] == "%"}
+    assert {k for k, r in rows.items() if r["质量标记"] == "通过"} == declared | (percentages - with_bound)
+    assert {k for k, r in rows.items() if r["质量标记"] == "未核验"} == set(rows) - declared - (percentages - with_bound)
+    assert "inspection_list_completion_rate" in percentages - with_bound  # a share named with 完成
+    assert not [k for k, r in rows.items() if r["质量标记"] == "未通过"]
+    assert "share_range__one_visit_item_share" in rows["one_visit_item_share"]["备注"]
 
 
 def test_the_report_has_no_tables_so_the_table_columns_are_empty(seed_workbook):

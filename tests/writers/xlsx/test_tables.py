@@ -119,9 +119,9 @@ def test_a_failing_table_check_flags_the_rows_it_reads(full_read):
     data, _ = write_workbook(dataclasses.replace(document, checks=document.checks + (failing,)), profile)
     rows = {r["指标代码"]: r for r in records(load(data)["指标"])}
     for indicator_id in ids:
-        assert rows[indicator_id]["质量标记"] == "异常"
+        assert rows[indicator_id]["质量标记"] == "未通过"
         assert "t9_row_total__new" in rows[indicator_id]["备注"]
-    assert rows["t9:granted:total"]["质量标记"] == "正常"
+    assert rows["t9:granted:total"]["质量标记"] == "未核验"  # no check reads it
 
 
 def test_sheet_names_are_legal_and_unique(full_read):

@@ -144,11 +144,19 @@ def test_location_links_to_the_bookmark_in_the_docx_beside_it(written, wb):
     assert 'Target="full-furniture.docx"' in rels and 'TargetMode="External"' in rels
 
 
-def test_a_notice_check_flags_its_row(wb):
+def test_each_row_is_marked_by_the_checks_that_read_its_figure(wb):
     rows = {r["指标代码"]: r for r in records(wb["指标"])}
-    assert rows["one_visit_rate"]["质量标记"] == "提示"
+    assert {k: r["质量标记"] for k, r in rows.items()} == {
+        "powers_received": "未核验",   # no check reads it
+        "online_rate": "通过",         # its 0–100 range
+        "one_visit_rate": "未核验",    # "100%以上": only a notice
+        "files_reviewed": "通过", "files_excellent": "通过", "files_qualified": "通过",
+        "files_unqualified": "通过",   # review_results_sum
+        "review_rounds": "未核验",
+        "cases_received": "通过", "cases_closed": "通过", "closing_rate": "通过",  # handling_rate
+        "education_reach": "未核验", "leaflets": "未核验",
+    }
     assert "share_range__one_visit_rate" in rows["one_visit_rate"]["备注"]
-    assert {r["质量标记"] for k, r in rows.items() if k != "one_visit_rate"} == {"正常"}
 
 
 def test_a_failed_declared_check_flags_every_row_it_reads(tmp_path, full_read):
@@ -159,12 +167,54 @@ def test_a_failed_declared_check_flags_every_row_it_reads(tmp_path, full_read):
     wb = load(data)
     rows = {r["指标代码"]: r for r in records(wb["指标"])}
     for indicator_id in ("files_reviewed", "files_excellent", "files_qualified", "files_unqualified"):
-        assert rows[indicator_id]["质量标记"] == "异常"
+        assert rows[indicator_id]["质量标记"] == "未通过"
         assert "review_results_sum" in rows[indicator_id]["备注"]
-    assert rows["powers_received"]["质量标记"] == "正常"
+    assert rows["powers_received"]["质量标记"] == "未核验"
+    assert rows["closing_rate"]["质量标记"] == "通过"
     checks = {r["规则代码"]: r for r in records(wb["一致性核验"])}
     assert checks["review_results_sum"]["判定"] == "未通过"
     assert (checks["review_results_sum"]["左值"], checks["review_results_sum"]["右值"]) == (160, 161)
+
+
+def test_rows_are_marked_by_comparisons_bounds_and_ranges(tmp_path):
+    source = tmp_path / "marks.md"
+    source.write_text(
+        "---\ntitle: 测试报告\nchecks:\n"
+        "  - id: part_within_whole\n    sum: [part_a, part_b]\n    at_most: whole\n"
+        "  - id: more_than_planned\n    expr: done\n    at_least: planned\n"
+        "  - id: bound_total\n    sum: [part_a, part_b]\n    equals: about_total\n"
+        "  - id: growth_is_real\n    expr: growth\n    between: [-100, 1000]\n"
+        "---\n\n"
+        "共[20项]{#whole name=\"总数\"}，其中甲[12项]{#part_a name=\"甲\"}、乙[7项]{#part_b name=\"乙\"}；"
+        "计划[30件]{#planned name=\"计划数\"}，完成[28件]{#done name=\"完成数\"}；合计[19余项]{#about_total name=\"合计\"}；"
+        "增长[150%]{#growth name=\"增幅\" kind=\"change\"}；另有[5人]{#people name=\"人数\"}。\n",
+        encoding="utf-8")
+    result = read_source(source)
+    data, _ = write_workbook(result.document, result.profile)
+    wb = load(data)
+    marks = {r["指标代码"]: r["质量标记"] for r in records(wb["指标"])}
+    assert marks == {
+        "whole": "通过",         # 12 + 7 ≤ 20
+        "part_a": "通过",        # … and no check on it failed: 19 = 19余 is undecided, not failed
+        "part_b": "通过",
+        "planned": "未通过",     # 28 ≥ 30 does not hold
+        "done": "未通过",
+        "about_total": "未核验",  # 19余 can only be read by checks that cannot decide on it
+        "growth": "通过",        # change: −100 or more, and declared between −100 and 1000
+        "people": "未核验",      # no check reads it
+    }
+    checks = {r["规则代码"]: r for r in records(wb["一致性核验"])}
+    assert {k: (c["表达式"], c["判定"]) for k, c in checks.items() if c["来源"] == "源文件声明"} == {
+        "part_within_whole": ("part_a + part_b ≤ whole", "通过"),
+        "more_than_planned": ("done ≥ planned", "未通过"),
+        "bound_total": ("part_a + part_b = about_total", "未核验"),
+        "growth_is_real": ("-100 ≤ growth ≤ 1000", "通过"),
+    }
+    assert (checks["bound_total"]["左值"], checks["bound_total"]["右值"]) == (19, None)
+    assert checks["change_range__growth"]["判定"] == "通过"
+    assert checks["change_range__growth"]["表达式"] == "growth ≥ -100"
+    dictionary = {r["字段名"]: r for r in records(wb["字段说明"])}
+    assert dictionary["质量标记"]["单位或代码表"] == "通过 / 未通过 / 未核验"
 
 
 def test_checks_sheet_lists_every_check_with_its_result(written, wb):

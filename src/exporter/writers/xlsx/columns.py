@@ -18,9 +18,10 @@ from .cells import printed_decimals
 STRING = "string"
 NUMBER = "number"
 
-QUALITY_NORMAL = "正常"
-QUALITY_NOTICE = "提示"
-QUALITY_FAILED = "异常"
+# A row's verdict from the checks that read its figure; never a favourable default.
+QUALITY_PASSED = "通过"
+QUALITY_FAILED = "未通过"
+QUALITY_UNVERIFIED = "未核验"
 NO_SCOPE = "未注明"
 # Joins the printed labels of a table cell's row (left to right) and column (top down).
 LABEL_SEPARATOR = " › "
@@ -74,9 +75,10 @@ DATA_COLUMNS: tuple[Column, ...] = (
     Column("原文位置", "source_location", "", STRING, "文件:行", True, False,
            "源文件及行号；超链接指向同目录下同名 .docx 中该数字的书签（书签名为指标代码）。"),
     Column("质量标记", "obs_status", "OBS_STATUS", STRING,
-           f"{QUALITY_NORMAL} / {QUALITY_NOTICE} / {QUALITY_FAILED}", True, False,
-           f"{QUALITY_FAILED}：涉及的一致性核验未通过；{QUALITY_NOTICE}：核验给出提示或无法计算；"
-           f"{QUALITY_NORMAL}：其余。详见“一致性核验”工作表和备注。"),
+           f"{QUALITY_PASSED} / {QUALITY_FAILED} / {QUALITY_UNVERIFIED}", True, False,
+           f"{QUALITY_FAILED}：读取该数字的一致性核验至少有一条不成立；{QUALITY_PASSED}：无一不成立，且至少有一条"
+           f"对原文数字所允许的每一个值都成立（含百分比的取值范围核验）；{QUALITY_UNVERIFIED}：没有核验读取该数字，"
+           f"或读取它的核验都无法判定（如“余”“以上”“约”“至”使等式不能确认）。详见“一致性核验”工作表和备注。"),
     Column("备注", "comment", "COMMENT_OBS", STRING, "", False, False,
            "原文的附加说明、汉字数字的换算、涉及的核验规则代码。", wrap=True),
     # The dimensions of a table cell, after the existing columns so their positions do not move.
@@ -126,10 +128,23 @@ def unresolved_checks(document: Document) -> dict[str, list[CheckResult]]:
     return found
 
 
+def covering_checks(document: Document) -> dict[str, list[CheckResult]]:
+    """For each indicator id, every check that reads it, whatever its outcome, in check order."""
+    found: dict[str, list[CheckResult]] = {}
+    for check in document.checks:
+        for indicator_id in check.indicator_ids:
+            found.setdefault(indicator_id, []).append(check)
+    return found
+
+
 def quality_of(checks: list[CheckResult]) -> str:
+    """未通过 if any check on the figure failed, 通过 if none failed and one passed, else 未核验:
+    a notice or a check that could not be decided verifies nothing."""
     if any(c.status == CheckStatus.FAILED for c in checks):
         return QUALITY_FAILED
-    return QUALITY_NOTICE if checks else QUALITY_NORMAL
+    if any(c.status == CheckStatus.PASSED for c in checks):
+        return QUALITY_PASSED
+    return QUALITY_UNVERIFIED
 
 
 def docx_link_target(document: Document) -> str:
@@ -166,6 +181,7 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
     meta = document.meta
     titles = table_titles(document)
     pending = unresolved_checks(document)
+    covering = covering_checks(document)
     target = docx_link_target(document)
     # The .docx names one bookmark per figure by the same rule (a table figure's id is no bookmark name).
     bookmarks = bookmark_names(ind.id for ind in document.indicators)
@@ -190,7 +206,7 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
             "原文数字": ind.text,
             "原文摘录": ind.sentence,
             "原文位置": f"{document.source.path}:{ind.pos.line}",
-            "质量标记": quality_of(checks),
+            "质量标记": quality_of(covering.get(ind.id, []) + list((extra_checks or {}).get(ind.id, []))),
             "备注": _comment(ind, checks),
             "表": ind.table_id,
             "表名": titles.get(ind.table_id) if ind.table_id else None,

@@ -23,7 +23,7 @@ from ...profile import Profile
 from ...timestamps import document_datetime
 from . import TABLES_NOTE, UNIT_CONVENTIONS, sheet_list
 from .cells import CellStyle, Warnings, number_format, printed_decimals
-from .columns import QUALITY_FAILED, QUALITY_NORMAL, QUALITY_NOTICE, Row, indicator_rows
+from .columns import QUALITY_FAILED, QUALITY_PASSED, QUALITY_UNVERIFIED, Row, indicator_rows
 from .package import GENERATOR, save, set_properties
 from .sheets import (Cell, Sheet, check_cells, write_checks_sheet, write_data_sheet, write_dictionary_sheet,
                           write_readme_sheet, write_table)
@@ -208,11 +208,12 @@ def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
 
 
 def _worst(flags) -> str:
+    """An indicator across reports: 未通过 if any report's row failed, 通过 only if every one passed."""
     flags = set(flags)
-    for flag in (QUALITY_FAILED, QUALITY_NOTICE):
+    for flag in (QUALITY_FAILED, QUALITY_UNVERIFIED):
         if flag in flags:
             return flag
-    return QUALITY_NORMAL
+    return QUALITY_PASSED
 
 
 def _readme_items(documents: Sequence[Document], rows: list[Row], panel_checks, profile: Profile):
