@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from docx import Document as WordDocument
 
 from reader.test_errors import CASES as READER_CASES
 
@@ -167,7 +168,13 @@ def test_a_character_no_font_has_is_a_located_warning_in_check(tmp_path, good_ou
     assert exported.returncode == 5 and "Traceback" not in exported.stderr
     assert f"{STEM}.md:5:3: error: no installed font has the character '\U00020000' " \
            "(U+20000 CJK UNIFIED IDEOGRAPH-20000)" in exported.stderr
-    _assert_untouched(out, good_outputs)
+    # Only the PDF needs the font: the earlier PDF stays byte for byte, the .docx and .xlsx are new.
+    assert sorted(os.listdir(out)) == sorted(good_outputs), "stray files left behind"
+    assert (out / f"{STEM}.pdf").read_bytes() == good_outputs[f"{STEM}.pdf"]
+    assert f"{STEM}.pdf is still the one of an earlier export" in exported.stderr
+    for fmt in ("docx", "xlsx"):
+        assert (out / f"{STEM}.{fmt}").read_bytes() != good_outputs[f"{STEM}.{fmt}"], fmt
+    assert "文字\U00020000字" in "".join(p.text for p in WordDocument(str(out / f"{STEM}.docx")).paragraphs)
     checked = export("check", f"{STEM}.md", cwd=tmp_path)
     assert checked.returncode == 0 and "Traceback" not in checked.stderr
     assert f"{STEM}.md:5:3: warning: the PDF cannot be written with the fonts installed here: no installed " \
