@@ -326,6 +326,18 @@ class Metadata:
     region_code: str | None = None
     period: str | None = None
     profile: str | None = None
+    # 版头 [K1–K17]: printed only when `head` is true; see docs/source-format.md.
+    head: bool = False
+    kind: str | None = None                     # 文种: 通知, 请示, 报告, 函, 纪要 …
+    direction: str = "down"                     # up (上行文), down (下行文), parallel (平行文)
+    issuers: tuple[str, ...] = ()               # every issuer, the host (主办机关) first; `issuer` is the host
+    issuer_mark: tuple[str, ...] = ()           # the mark's names as given, when not the issuers
+    issuer_mark_suffix: bool = True             # whether the mark ends in the profile's suffix (文件)
+    copy_number: str | None = None              # 份号, digits as typed
+    secret: str | None = None                   # 密级: 绝密, 机密, 秘密
+    secret_period: str | None = None            # 保密期限, e.g. "1年"
+    urgency: str | None = None                  # 紧急程度: 特急, 加急
+    signers: tuple[str, ...] = ()               # 签发人, in the order of the issuers
     positions: tuple[tuple[str, Position], ...] = ()
 
     @property

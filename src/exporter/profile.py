@@ -45,7 +45,7 @@ ROLE_SCHEMA: dict[str, Any] = {
     "windows_files": STR_LIST,
 }
 REQUIRED_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number",
-                  "table_body", "table_head", "table_caption")
+                  "table_body", "table_head", "table_caption", "issuer_mark", "head_label", "signer")
 
 SCHEMA: dict[str, dict[str, Any]] = {
     "profile": {"name": str, "description": str},
@@ -69,6 +69,13 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "inner_rule_pt": NUMBER, "cell_padding_mm": NUMBER, "cell_line_spacing": NUMBER,
         "min_column_chars": NUMBER, "label_alignment": str, "number_alignment": str, "header_alignment": str,
         "landscape_min_width_ratio": NUMBER,
+    },
+    "head": {
+        "mark_top_mm": NUMBER, "mark_suffix": str, "joint_size_pt": NUMBER, "joint_line_spacing": NUMBER,
+        "joint_suffix_gap_chars": NUMBER, "blank_lines_after_mark": int, "rule_gap_mm": NUMBER, "rule_pt": NUMBER,
+        "blank_lines_before_title": int, "doc_number_indent_chars": NUMBER, "signer_indent_chars": NUMBER,
+        "signer_label": str, "signers_per_line": int, "signer_gap_chars": NUMBER, "copy_number_digits": int,
+        "secret_format": str,
     },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
@@ -294,6 +301,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("table", "min_column_chars"): POSITIVE, ("table", "label_alignment"): ALIGNMENT,
     ("table", "number_alignment"): OneOf(("center", "right")), ("table", "header_alignment"): ALIGNMENT,
     ("table", "landscape_min_width_ratio"): POSITIVE,
+    ("head", "mark_top_mm"): NOT_NEGATIVE, ("head", "joint_size_pt"): POSITIVE,
+    ("head", "joint_line_spacing"): POSITIVE, ("head", "joint_suffix_gap_chars"): NOT_NEGATIVE,
+    ("head", "blank_lines_after_mark"): NOT_NEGATIVE, ("head", "rule_gap_mm"): NOT_NEGATIVE,
+    ("head", "rule_pt"): POSITIVE, ("head", "blank_lines_before_title"): NOT_NEGATIVE,
+    ("head", "doc_number_indent_chars"): NOT_NEGATIVE, ("head", "signer_indent_chars"): NOT_NEGATIVE,
+    ("head", "signer_label"): NON_EMPTY, ("head", "signers_per_line"): AT_LEAST_ONE,
+    ("head", "signer_gap_chars"): NOT_NEGATIVE, ("head", "copy_number_digits"): Range(1, 6),
+    ("head", "secret_format"): Template(("level", "period"), one_of=("level",)),
     ("signature", "blank_lines_before"): NOT_NEGATIVE, ("signature", "right_indent_chars"): NOT_NEGATIVE,
     ("note", "indent_chars"): NOT_NEGATIVE,
     ("imprint", "indent_chars"): NOT_NEGATIVE,
