@@ -101,7 +101,7 @@ def furniture(meta: Metadata, profile: Profile) -> Furniture:
 def head(meta: Metadata, profile: Profile) -> Head:
     settings = profile.head
     if meta.issuer_mark:
-        names, suffix = meta.issuer_mark, settings.mark_suffix if meta.issuer_mark_suffix else ""
+        names, suffix = meta.issuer_mark, "" if meta.issuer_mark_as_written else settings.mark_suffix
     else:
         names, suffix = meta.issuers, settings.mark_suffix
     secret = None

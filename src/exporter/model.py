@@ -329,10 +329,10 @@ class Metadata:
     # 版头 [K1–K17]: printed only when `head` is true; see docs/source-format.md.
     head: bool = False
     kind: str | None = None                     # 文种: 通知, 请示, 报告, 函, 纪要 …
-    direction: str = "down"                     # up (上行文), down (下行文), parallel (平行文)
+    direction: str | None = None                # up (上行文), down (下行文), parallel (平行文); from `kind`
     issuers: tuple[str, ...] = ()               # every issuer, the host (主办机关) first; `issuer` is the host
     issuer_mark: tuple[str, ...] = ()           # the mark's names as given, when not the issuers
-    issuer_mark_suffix: bool = True             # whether the mark ends in the profile's suffix (文件)
+    issuer_mark_as_written: bool = False        # the mark is one line printed as given, no suffix (文件) added
     copy_number: str | None = None              # 份号, digits as typed
     secret: str | None = None                   # 密级: 绝密, 机密, 秘密
     secret_period: str | None = None            # 保密期限, e.g. "1年"

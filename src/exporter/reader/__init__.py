@@ -125,7 +125,7 @@ def _title_lines(src: SourceLines, meta: Metadata, profile: Profile) -> Metadata
                     f"title line '{line}' has {len(line)} characters; GB/T 9704 allows {limit} [D3]",
                     meta.position_of("title"))
         return meta
-    lines = break_title(meta.title_text, limit, (meta.issuer,) if meta.issuer else ())
+    lines = break_title(meta.title_text, limit, meta.issuers)
     return dataclasses.replace(meta, title=lines)
 
 

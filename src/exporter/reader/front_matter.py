@@ -207,14 +207,14 @@ def _head_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Posi
         src.diags.error(f"'direction' must be one of {', '.join(DIRECTIONS)}, not {direction!r}",
                         value_pos("direction"))
         ok = False
-    fields["direction"] = direction or KIND_DIRECTIONS.get(kind or "", "down")
+    fields["direction"] = direction or KIND_DIRECTIONS.get(kind or "") or ("down" if kind else None)
 
     mark = data.get("issuer_mark")
     if mark is not None:
         if isinstance(mark, str) and mark.strip():
             # One line, printed as written: "某某县人民政府文件", or the name alone [K6].
             fields["issuer_mark"] = (mark.strip(),)
-            fields["issuer_mark_suffix"] = False
+            fields["issuer_mark_as_written"] = True
         else:
             names = text_list("issuer_mark")
             if not names:

@@ -30,12 +30,14 @@ from ...units import Mm, Pt, Twips
 from . import package
 from . import styles
 from .furniture import FurnitureLayout, Placed
+from .head import HeadLayout
 from .lines import TextMetrics, count_lines
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
 )
 
 FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
+HEAD_FONT_ROLES = ("issuer_mark", "head_label", "signer")
 
 
 def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnostic]:
@@ -62,7 +64,8 @@ class _WordWriter:
         word = docx.Document()
         package.drop_template_leftovers(word)
         sig_right, date_right = self.furniture.signature_geometry()
-        self._replace_styles(word, styles.Geometry(sig_right, date_right, self.text_width))
+        self._replace_styles(word, styles.Geometry(sig_right, date_right, self.text_width,
+                                                   head=self.printed.head is not None))
         self._fill_body(word)
         self._set_up_section(word)
         package.adjust_settings(word, self.profile)
@@ -97,7 +100,7 @@ class _WordWriter:
 
     def _font_names(self) -> list[str]:
         names: list[str] = []
-        for role_name in FONT_ROLES:
+        for role_name in FONT_ROLES + (HEAD_FONT_ROLES if self.printed.head is not None else ()):
             role = self.profile.role(role_name)
             for name in (role.word, role.word_latin):
                 if name not in names:
@@ -119,6 +122,9 @@ class _WordWriter:
         """Every body element in order, with the grid lines they take (blank lines included)."""
         per_page = self.profile.grid.lines_per_page
         placed = Placed()
+        if self.printed.head is not None:
+            placed.extend(HeadLayout(self.printed.head, self.profile, self.text_width, self.condensed,
+                                     self.punctuation_scale).placed())
         placed.extend(self._title())
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
