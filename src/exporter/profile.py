@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "fallback": {"pdf": STR_LIST},
     "title": {"max_chars_per_line": int, "blank_lines_after": int, "lines_per_title_line": int},
     "body": {"first_line_indent_chars": NUMBER, "heading_first_line_indent_chars": NUMBER, "justify": bool},
-    "numbering": {"level1": str, "level2": str, "level3": str, "level4": str},
+    "numbering": {"level1": str, "level2": str, "level3": str, "level4": str, "chapter": str, "article": str},
     "recipients": {"indent_chars": NUMBER},
     "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
     "table": {
@@ -290,6 +290,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("numbering", "level2"): Template(("n", "cn"), one_of=("n", "cn")),
     ("numbering", "level3"): Template(("n", "cn"), one_of=("n", "cn")),
     ("numbering", "level4"): Template(("n", "cn"), one_of=("n", "cn")),
+    ("numbering", "chapter"): Template(("n", "cn"), one_of=("n", "cn")),
+    ("numbering", "article"): Template(("n", "cn"), one_of=("n", "cn")),
     ("recipients", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "blank_lines_before"): NOT_NEGATIVE, ("attachments", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "number"): Template(("n",), one_of=("n",)),

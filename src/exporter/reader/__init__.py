@@ -104,7 +104,7 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     if profile is None:
         profile = _load_profile(src, meta.profile if meta else None, meta, base_dir)
     inline = InlineReader(src)
-    blocks = BlockReader(src, profile, inline).read(tokens[1:])
+    blocks = BlockReader(src, profile, inline, (meta.heading_scheme if meta else None) or "sections").read(tokens[1:])
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)

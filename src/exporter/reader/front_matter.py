@@ -12,14 +12,14 @@ import yaml
 from markdown_it.token import Token
 
 from .. import checks as checks_mod
-from ..model import Metadata, Position
+from ..model import HEADING_SCHEMES, Metadata, Position
 from .inline import ID_PATTERN
 from .text import SourceLines
 
 FRONT_MATTER_KEYS = (
     "title", "issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
     "printed_by", "printed_on", "region", "region_code", "period", "profile", "checks",
-    "head", "kind", "direction", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
+    "heading_scheme", "head", "kind", "direction", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
 )
 # The 15 文种 of 《党政机关公文处理工作条例》第八条; 命令 may be written 令.
 KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
@@ -147,6 +147,11 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         )
     check_defs = _check_definitions(src, data.get("checks"), value_nodes.get("checks"), offset)
     issuers = text_list("issuer")
+    scheme = text("heading_scheme")
+    if scheme is not None and scheme not in HEADING_SCHEMES:
+        src.diags.error(f"'heading_scheme' must be one of {', '.join(HEADING_SCHEMES)}, not {scheme!r}",
+                        value_pos("heading_scheme"))
+        ok = False
     head_fields = _head_fields(src, data, key_pos, value_pos, text, text_list, issuers)
     if head_fields is None:
         ok = False
@@ -156,6 +161,7 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         title_given_as_lines=as_lines,
         issuer=issuers[0] if issuers else None,
         issuers=issuers,
+        heading_scheme=scheme,
         date=date("date"),
         recipients=_with_colon(text("recipients")),
         doc_number=text("doc_number"),

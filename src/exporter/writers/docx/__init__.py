@@ -206,9 +206,13 @@ class _WordWriter:
         role = self.profile.role(heading.role)
         children = self._runs(heading.label, role) + self._inline_runs(heading.inlines, role)
         first = self._first_line_twips(self.profile.body.heading_first_line_indent_chars)
+        extra = []
+        if heading.centred:  # 第一章　总则 [articles scheme]
+            first = 0
+            extra = [indent(first_line_chars=0), w("jc", {"val": "center"})]
         placed = Placed()
         runs = [heading.label] + [inline.text for inline in heading.inlines]
-        placed.add(paragraph(styles.heading_style(heading.level), children),
+        placed.add(paragraph(styles.heading_style(heading.level), children, extra),
                    self._count(runs, self._width_pt(first), self._width_pt(0)))
         return placed
 
@@ -220,7 +224,8 @@ class _WordWriter:
             # take the heading's face; the rest of the paragraph is body text [C3].
             lead = block.lead
             role = self.profile.role(lead.role)
-            char_style = styles.heading_char_style(lead.level)
+            # The character style of the heading level whose face the lead uses (第X条 takes 黑体).
+            char_style = styles.heading_char_style(int(lead.role.removeprefix("heading")))
             children.extend(self._runs(lead.label, role, char_style))
             children.extend(self._inline_runs(lead.inlines, role, char_style))
             runs += [lead.label] + [inline.text for inline in lead.inlines]
