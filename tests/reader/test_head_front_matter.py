@@ -28,7 +28,7 @@ def errors(tmp_path, front: str) -> list[str]:
 
 def test_full_head_is_read_and_printed_as_the_standard_writes_it(tmp_path):
     result = read(tmp_path, "kind: 请示\nissuer: [甲县人民政府, 甲县财政局]\ndoc_number: 甲政请〔2025〕1号\n"
-                            "signer: [张三, 李四]\ncopy_number: 7\nsecret: 机密\nsecret_period: 1年\nurgency: 特急")
+                            "signer: [张三, 李四]\ndate: 2025-01-02\ncopy_number: 7\nsecret: 机密\nsecret_period: 1年\nurgency: 特急")
     assert result.document is not None, messages(result)
     meta = result.document.meta
     assert meta.head and meta.direction == "up" and meta.issuer == "甲县人民政府"
@@ -78,6 +78,7 @@ def test_wrong_head_values_are_located_errors(tmp_path, front, where, fragment):
     ("issuer: 甲\ndoc_number: 甲政发〔2025〕3号\nsecret: 秘密", "must carry a 份号"),
     ("kind: 请示\nhead: true\nissuer: 甲\ndoc_number: 甲政请〔2025〕3号", "a 上行文 shows its 签发人"),
     ("kind: 请示\nissuer: [甲, 乙]\ndoc_number: 甲政请〔2025〕3号\nsigner: 张三", "1 签发人 for 2 issuers"),
+    ("kind: 通知\nissuer: 甲", "has a 署名 ('issuer') but no 成文日期"),
 ])
 def test_incomplete_head_warns(tmp_path, front, fragment):
     result = read(tmp_path, front)

@@ -179,6 +179,11 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     )
     if ok and meta.head:
         _warn_incomplete_head(src, meta)
+    # Only a 公文 (a 版头 or a 文种 given): a report published as received, like the bundled one,
+    # often has a 署名 and no date, and that is what it printed.
+    if ok and (meta.head or meta.kind) and meta.issuer and meta.date is None:
+        src.diags.warning("the document has a 署名 ('issuer') but no 成文日期: add 'date' [G1, G3]",
+                          meta.position_of("issuer"))
     return (meta if ok else None), check_defs
 
 
