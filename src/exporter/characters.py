@@ -48,6 +48,13 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
                 assert_never(block)
     for text in (f.cc, f.printed_by, f.printed_on):
         add("imprint", text)
+    if f.head is not None:
+        for _, text, role in f.head.corner:
+            add(role, text)
+        add("issuer_mark", f.head.mark_text)
+        for text in (f.head.doc_number, f.head.signer_label if f.head.signer_lines else None):
+            add("body", text)
+        add("signer", "".join("".join(line) for line in f.head.signer_lines))
     add("page_number", page_number_text(profile, 0) + DIGITS)
     parts.setdefault("body", [])  # the body font is the canvas' initial font, always needed
     return {role: "".join(sorted(set("".join(texts)))) for role, texts in parts.items()}
@@ -56,7 +63,10 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
 def locate_character(document: Document, char: str) -> Position | None:
     """Where the source first uses `char`, for messages about it."""
     meta = document.meta
-    for key, value in (("title", meta.title_text), ("issuer", meta.issuer), ("recipients", meta.recipients),
+    for key, value in (("title", meta.title_text), ("issuer", "".join(meta.issuers)),
+                       ("issuer_mark", "".join(meta.issuer_mark)), ("recipients", meta.recipients),
+                       ("doc_number", meta.doc_number), ("signer", "".join(meta.signers)),
+                       ("secret", meta.secret), ("secret_period", meta.secret_period), ("urgency", meta.urgency),
                        ("note", meta.note), ("printed_by", meta.printed_by)):
         if value and char in value:
             return meta.position_of(key)

@@ -23,6 +23,39 @@ _NOTE_CLOSE = "）)"
 
 
 @dataclass(frozen=True)
+class Head:
+    """The printed 版头 [K1–K16]; the writers place it per `[head]` of the profile."""
+
+    copy_number: str | None                     # 份号, zero-padded [K3]
+    secret: str | None                          # 密级和保密期限, "机密★1年" [K4]
+    urgency: str | None                         # 紧急程度 [K5]
+    mark_names: tuple[str, ...]                 # the 发文机关标志's names, stacked when several [K6, K8]
+    mark_suffix: str                            # "文件" to their right, or "" [K6]
+    doc_number: str | None                      # 发文字号, as the source wrote it [K9]
+    upward: bool                                # 上行文: 发文字号 left, 签发人 right [K11]
+    signer_label: str                           # "签发人：" [K12]
+    signer_lines: tuple[tuple[str, ...], ...]   # 签发人 names, `signers_per_line` a line [K13]
+
+    @property
+    def corner(self) -> tuple[tuple[int, str, str], ...]:
+        """(grid line, text, font role) of the fields in the 版心's top-left corner: 份号 on the
+        first line, 密级 on the second, 紧急程度 on the line after them [K2]."""
+        fields: list[tuple[int, str, str]] = []
+        if self.copy_number:
+            fields.append((0, self.copy_number, "body"))
+        if self.secret:
+            fields.append((1, self.secret, "head_label"))
+        if self.urgency:
+            fields.append((fields[-1][0] + 1 if fields else 0, self.urgency, "head_label"))
+        return tuple(fields)
+
+    @property
+    def mark_text(self) -> str:
+        """The whole mark on one line (a single name, or what the writers print when stacked)."""
+        return "".join(self.mark_names) + self.mark_suffix
+
+
+@dataclass(frozen=True)
 class Furniture:
     title_lines: tuple[str, ...]
     recipients: str | None                      # 主送, ending with a full-width colon [D5]
@@ -35,6 +68,7 @@ class Furniture:
     cc: str | None                              # the whole 抄送 line, label and final full stop included
     printed_by: str | None                      # 印发机关 [H5]
     printed_on: str | None                      # 印发日期 with its "印发" [H5]
+    head: Head | None = None                    # 版头, when the source asks for one
 
     @property
     def attachment_texts(self) -> tuple[str, ...]:
@@ -61,6 +95,32 @@ def furniture(meta: Metadata, profile: Profile) -> Furniture:
         printed_by=meta.printed_by or None,
         printed_on=(format_date(profile, meta.printed_on) + profile.imprint.printed_suffix
                     if meta.printed_on is not None else None),
+        head=head(meta, profile) if meta.head else None,
+    )
+
+
+def head(meta: Metadata, profile: Profile) -> Head:
+    settings = profile.head
+    if meta.issuer_mark:
+        names, suffix = meta.issuer_mark, "" if meta.issuer_mark_as_written else settings.mark_suffix
+    else:
+        names, suffix = meta.issuers, settings.mark_suffix
+    secret = None
+    if meta.secret:
+        secret = (settings.secret_format.replace("{level}", meta.secret).replace("{period}", meta.secret_period)
+                  if meta.secret_period else meta.secret)
+    per_line = settings.signers_per_line
+    signers = meta.signers if meta.direction == "up" else ()
+    return Head(
+        copy_number=meta.copy_number.zfill(settings.copy_number_digits) if meta.copy_number else None,
+        secret=secret,
+        urgency=meta.urgency,
+        mark_names=names,
+        mark_suffix=suffix,
+        doc_number=meta.doc_number,
+        upward=meta.direction == "up",
+        signer_label=settings.signer_label,
+        signer_lines=tuple(signers[k:k + per_line] for k in range(0, len(signers), per_line)),
     )
 
 

@@ -56,6 +56,10 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(i.text for i in inlines)
 
 
+ARTICLES = "articles"
+HEADING_SCHEMES = ("sections", ARTICLES)
+
+
 def heading_role(level: int) -> str:
     """The font role (a `[roles.*]` table of the profile) that prints headings of `level`."""
     return f"heading{level}"
@@ -79,6 +83,8 @@ class Heading:
     run_in: bool
     path: tuple[str, ...]
     pos: Position
+    # "sections" (一、（一）1.（1）) or "articles" (第一章 centred, 第一条 run in), per document.
+    scheme: str = "sections"
 
     @property
     def text(self) -> str:
@@ -90,7 +96,13 @@ class Heading:
 
     @property
     def role(self) -> str:
-        return heading_role(self.level)
+        # 章 titles and 条 numbers are both 黑体, the level-1 heading face.
+        return heading_role(1 if self.scheme == ARTICLES else self.level)
+
+    @property
+    def centred(self) -> bool:
+        """A chapter title (第一章　总则) is centred on the 版心, without the first-line indent."""
+        return self.scheme == ARTICLES and self.level == 1
 
 
 @dataclass(frozen=True)
@@ -358,6 +370,19 @@ class Metadata:
     region_code: str | None = None
     period: str | None = None
     profile: str | None = None
+    heading_scheme: str | None = None           # "articles": # = 第X章, ## = 第X条; None: 一、（一）1.（1）
+    # 版头 [K1–K17]: printed only when `head` is true; see docs/source-format.md.
+    head: bool = False
+    kind: str | None = None                     # 文种: 通知, 请示, 报告, 函, 纪要 …
+    direction: str | None = None                # up (上行文), down (下行文), parallel (平行文); from `kind`
+    issuers: tuple[str, ...] = ()               # every issuer, the host (主办机关) first; `issuer` is the host
+    issuer_mark: tuple[str, ...] = ()           # the mark's names as given, when not the issuers
+    issuer_mark_as_written: bool = False        # the mark is one line printed as given, no suffix (文件) added
+    copy_number: str | None = None              # 份号, digits as typed
+    secret: str | None = None                   # 密级: 绝密, 机密, 秘密
+    secret_period: str | None = None            # 保密期限, e.g. "1年"
+    urgency: str | None = None                  # 紧急程度: 特急, 加急
+    signers: tuple[str, ...] = ()               # 签发人, in the order of the issuers
     positions: tuple[tuple[str, Position], ...] = ()
 
     @property

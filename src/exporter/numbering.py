@@ -34,4 +34,4 @@ def heading_label(fmt: str, ordinal: int) -> str:
 
 def heading_key(label: str) -> str:
     """The label as used inside a section path: 一、 → 一, 1. → 1; bracketed forms stay."""
-    return label.rstrip("、.．")
+    return label.rstrip("、.．　 ")

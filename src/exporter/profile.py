@@ -45,7 +45,7 @@ ROLE_SCHEMA: dict[str, Any] = {
     "windows_files": STR_LIST,
 }
 REQUIRED_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number",
-                  "table_body", "table_head", "table_caption")
+                  "table_body", "table_head", "table_caption", "issuer_mark", "head_label", "signer")
 
 SCHEMA: dict[str, dict[str, Any]] = {
     "profile": {"name": str, "description": str},
@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "fallback": {"pdf": STR_LIST},
     "title": {"max_chars_per_line": int, "blank_lines_after": int, "lines_per_title_line": int},
     "body": {"first_line_indent_chars": NUMBER, "heading_first_line_indent_chars": NUMBER, "justify": bool},
-    "numbering": {"level1": str, "level2": str, "level3": str, "level4": str},
+    "numbering": {"level1": str, "level2": str, "level3": str, "level4": str, "chapter": str, "article": str},
     "recipients": {"indent_chars": NUMBER},
     "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
     "table": {
@@ -70,6 +70,13 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "min_column_chars": NUMBER, "label_alignment": str, "number_alignment": str, "header_alignment": str,
         "landscape_min_width_ratio": NUMBER, "cell_padding_vertical_mm": NUMBER, "vertical_alignment": str,
         "caption_alignment": str, "pdf_line_height_em": NUMBER,
+    },
+    "head": {
+        "mark_top_mm": NUMBER, "mark_suffix": str, "joint_size_pt": NUMBER, "joint_line_spacing": NUMBER,
+        "joint_suffix_gap_chars": NUMBER, "blank_lines_after_mark": int, "rule_gap_mm": NUMBER, "rule_pt": NUMBER,
+        "blank_lines_before_title": int, "doc_number_indent_chars": NUMBER, "signer_indent_chars": NUMBER,
+        "signer_label": str, "signers_per_line": int, "signer_gap_chars": NUMBER, "copy_number_digits": int,
+        "secret_format": str,
     },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
@@ -286,6 +293,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("numbering", "level2"): Template(("n", "cn"), one_of=("n", "cn")),
     ("numbering", "level3"): Template(("n", "cn"), one_of=("n", "cn")),
     ("numbering", "level4"): Template(("n", "cn"), one_of=("n", "cn")),
+    ("numbering", "chapter"): Template(("n", "cn"), one_of=("n", "cn")),
+    ("numbering", "article"): Template(("n", "cn"), one_of=("n", "cn")),
     ("recipients", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "blank_lines_before"): NOT_NEGATIVE, ("attachments", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "number"): Template(("n",), one_of=("n",)),
@@ -297,6 +306,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("table", "min_column_chars"): POSITIVE, ("table", "label_alignment"): ALIGNMENT,
     ("table", "number_alignment"): OneOf(("center", "right")), ("table", "header_alignment"): ALIGNMENT,
     ("table", "landscape_min_width_ratio"): POSITIVE,
+    ("head", "mark_top_mm"): NOT_NEGATIVE, ("head", "joint_size_pt"): POSITIVE,
+    ("head", "joint_line_spacing"): POSITIVE, ("head", "joint_suffix_gap_chars"): NOT_NEGATIVE,
+    ("head", "blank_lines_after_mark"): NOT_NEGATIVE, ("head", "rule_gap_mm"): NOT_NEGATIVE,
+    ("head", "rule_pt"): POSITIVE, ("head", "blank_lines_before_title"): NOT_NEGATIVE,
+    ("head", "doc_number_indent_chars"): NOT_NEGATIVE, ("head", "signer_indent_chars"): NOT_NEGATIVE,
+    ("head", "signer_label"): NON_EMPTY, ("head", "signers_per_line"): AT_LEAST_ONE,
+    ("head", "signer_gap_chars"): NOT_NEGATIVE, ("head", "copy_number_digits"): Range(1, 6),
+    ("head", "secret_format"): Template(("level", "period"), one_of=("level",)),
     ("signature", "blank_lines_before"): NOT_NEGATIVE, ("signature", "right_indent_chars"): NOT_NEGATIVE,
     ("note", "indent_chars"): NOT_NEGATIVE,
     ("imprint", "indent_chars"): NOT_NEGATIVE,

@@ -53,8 +53,8 @@ def test_golden_model(tmp_path):
     path.write_text(SOURCE, encoding="utf-8")
     dumped = dump_document(read_source(path, shown_path="golden.md").document)
     assert dumped["meta"] == {
-        "title": ["某县2021年法治政府建设年度报告"], "issuer": "某县人民政府", "region_code": "532325",
-        "period": "2021",
+        "title": ["某县2021年法治政府建设年度报告"], "issuer": "某县人民政府", "issuers": ["某县人民政府"],
+        "region_code": "532325", "period": "2021",
     }
     assert dumped["blocks"] == [
         {"paragraph": [{"text": "导语，共", "at": "8:1"}, {"figure": "items_total", "text": "13项", "at": "8:5"},

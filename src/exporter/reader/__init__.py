@@ -108,7 +108,8 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
         profile = _load_profile(src, meta.profile if meta else None, meta, base_dir)
     inline = InlineReader(src)
     tables = TableReader(src, inline, md)
-    blocks = BlockReader(src, profile, inline, tables).read(tokens[1:])
+    scheme = (meta.heading_scheme if meta else None) or "sections"
+    blocks = BlockReader(src, profile, inline, tables, scheme).read(tokens[1:])
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)
@@ -129,7 +130,7 @@ def _title_lines(src: SourceLines, meta: Metadata, profile: Profile) -> Metadata
                     f"title line '{line}' has {len(line)} characters; GB/T 9704 allows {limit} [D3]",
                     meta.position_of("title"))
         return meta
-    lines = break_title(meta.title_text, limit, (meta.issuer,) if meta.issuer else ())
+    lines = break_title(meta.title_text, limit, meta.issuers)
     return dataclasses.replace(meta, title=lines)
 
 

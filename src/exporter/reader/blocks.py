@@ -6,7 +6,7 @@ import re
 
 from markdown_it.token import Token
 
-from ..model import Block, Heading, Paragraph
+from ..model import ARTICLES, Block, Heading, Paragraph, Position
 from ..numbering import heading_key, heading_label
 from ..profile import Profile
 from .inline import InlineReader
@@ -33,10 +33,12 @@ UNSUPPORTED_BLOCKS = {
 class BlockReader:
     """Turns the body's block tokens into Paragraphs and Headings, numbering the headings."""
 
-    def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader, tables: TableReader):
+    def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader, tables: TableReader,
+                 scheme: str = "sections"):
         self.src = src
         self.tables = tables
         self.heading_text: str | None = None
+        self.scheme = scheme
         self.diags = src.diags
         self.lines = src.lines
         self.at = src.at
@@ -148,6 +150,39 @@ class BlockReader:
         src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(src) - len(src.lstrip()) + 1
 
+    def _chapter_or_article(self, level: int, inline: Token, pos: Position) -> Heading | None:
+        """`heading_scheme: articles`: # is 第X章 (its title centred), ## alone is 第X条, numbered on
+        through the chapters and run in to the paragraph after it (the article's text)."""
+        if level > 2:
+            self.diags.error(f"{'#' * level}: the articles scheme has two levels, # (第X章) and ## (第X条)", pos)
+            return None
+        self.counters[level] += 1
+        ordinal = self.counters[level]
+        label = heading_label(self.profile.numbering["chapter" if level == 1 else "article"], ordinal)
+        key = heading_key(label)
+        if level == 1:
+            self.path_keys = [key]
+        else:
+            self.path_keys = self.path_keys[:1] + [key]
+        self.current_level = level
+        inlines = self.inline.read(inline, heading_path=tuple(self.path_keys))
+        text = "".join(i.text for i in inlines)
+        if level == 1 and not text.strip():
+            self.diags.error("empty chapter title: write '# 总则' (the 第X章 is generated)", pos)
+            return None
+        if level == 2 and text.strip():
+            self.diags.error("an article (第X条) has no title: write '##' alone and its text in the "
+                             "paragraph after it", inlines[0].pos)
+            return None
+        typed = re.match(r"^\s*第[一二三四五六七八九十百零〇\d]+[章节条]", text)
+        if typed:
+            self.diags.error(f"heading starts with a typed number '{typed.group(0).strip()}': numbers are "
+                             "generated, remove it", inlines[0].pos)
+        heading = Heading(level=level, ordinal=ordinal, label=label, key=key, inlines=tuple(inlines),
+                          run_in=level == 2, path=tuple(self.path_keys), pos=pos, scheme=ARTICLES)
+        attach_sentences(heading, self.inline.indicators)
+        return heading
+
     def _current_path(self) -> tuple[str, ...]:
         return tuple(self.path_keys)
 
@@ -159,6 +194,8 @@ class BlockReader:
                 f"heading level {level} ({'#' * level}): GB/T 9704 has four levels, # to ####", pos
             )
             return None
+        if self.scheme == ARTICLES:
+            return self._chapter_or_article(level, inline, pos)
         if level > self.current_level + 1:
             expected = "#" * (self.current_level + 1)
             self.diags.error(

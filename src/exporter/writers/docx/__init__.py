@@ -33,12 +33,14 @@ from . import styles
 from .furniture import FurnitureLayout, Placed
 from .sections import LandscapePageNumber, is_landscape, page_geometry, section_break
 from .table import Frame, TableWriter
+from .head import HeadLayout
 from .lines import TextMetrics, count_lines
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
 )
 
 FONT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number")
+HEAD_FONT_ROLES = ("issuer_mark", "head_label", "signer")
 
 
 def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnostic]:
@@ -74,7 +76,8 @@ class _WordWriter:
         word = docx.Document()
         package.drop_template_leftovers(word)
         sig_right, date_right = self.furniture.signature_geometry()
-        self._replace_styles(word, styles.Geometry(sig_right, date_right, self.text_width))
+        self._replace_styles(word, styles.Geometry(sig_right, date_right, self.text_width,
+                                                   head=self.printed.head is not None))
         self._fill_body(word)
         self._set_up_section(word)
         package.adjust_settings(word, self.profile)
@@ -109,7 +112,7 @@ class _WordWriter:
 
     def _font_names(self) -> list[str]:
         names: list[str] = []
-        for role_name in FONT_ROLES:
+        for role_name in FONT_ROLES + (HEAD_FONT_ROLES if self.printed.head is not None else ()):
             role = self.profile.role(role_name)
             for name in (role.word, role.word_latin):
                 if name not in names:
@@ -131,6 +134,9 @@ class _WordWriter:
         """Every body element in order, with the grid lines they take (blank lines included)."""
         per_page = self.profile.grid.lines_per_page
         placed = Placed()
+        if self.printed.head is not None:
+            placed.extend(HeadLayout(self.printed.head, self.profile, self.text_width, self.condensed,
+                                     self.punctuation_scale).placed())
         placed.extend(self._title())
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
@@ -256,9 +262,13 @@ class _WordWriter:
         role = self.profile.role(heading.role)
         children = self._runs(heading.label, role) + self._inline_runs(heading.inlines, role)
         first = self._first_line_twips(self.profile.body.heading_first_line_indent_chars)
+        extra = []
+        if heading.centred:  # 第一章　总则 [articles scheme]
+            first = 0
+            extra = [indent(first_line_chars=0), w("jc", {"val": "center"})]
         placed = Placed()
         runs = [heading.label] + [inline.text for inline in heading.inlines]
-        placed.add(paragraph(styles.heading_style(heading.level), children),
+        placed.add(paragraph(styles.heading_style(heading.level), children, extra),
                    self._count(runs, self._width_pt(first), self._width_pt(0)))
         return placed
 
@@ -270,7 +280,8 @@ class _WordWriter:
             # take the heading's face; the rest of the paragraph is body text [C3].
             lead = block.lead
             role = self.profile.role(lead.role)
-            char_style = styles.heading_char_style(lead.level)
+            # The character style of the heading level whose face the lead uses (第X条 takes 黑体).
+            char_style = styles.heading_char_style(int(lead.role.removeprefix("heading")))
             children.extend(self._runs(lead.label, role, char_style))
             children.extend(self._inline_runs(lead.inlines, role, char_style))
             runs += [lead.label] + [inline.text for inline in lead.inlines]

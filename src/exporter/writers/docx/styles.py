@@ -34,6 +34,7 @@ TABLE_UNIT = "TableUnit"
 TABLE_TEXT = "TableText"
 TABLE_HEAD = "TableHead"
 TABLE_NOTE = "TableNote"
+HEAD = "Head"
 
 
 def heading_style(level: int) -> str:
@@ -51,6 +52,7 @@ class Geometry:
     signature_right: int
     date_right: int
     text_width: int
+    head: bool = False          # the document has a 版头 (its paragraph style is added only then)
 
 
 def char_twips(role: Role) -> int:
@@ -117,6 +119,11 @@ def build_styles(profile: Profile, geometry: Geometry, with_tables: bool = False
         w("tabs", None, w("tab", {"val": "right", "pos": geometry.text_width - imprint_indent})),
         exact_spacing(pitch), indent(left=imprint_indent, right=imprint_indent), w("jc", {"val": "left"}),
     ), role_rpr(imprint, profile, 0.0)))
+    if geometry.head:
+        # 版头 paragraphs: each sets its own exact height (head.py), off the grid, no indent.
+        styles.append(_paragraph_style(HEAD, "版头", None, ppr(
+            flag("snapToGrid", False), indent(first_line_chars=0), w("jc", {"val": "left"}),
+        ), role_rpr(body, profile, spacing_pt)))
     # The footer must not inherit the grid pitch or Normal's indent (spec §3 item 4); its line is
     # the font's own height, which `footer_distance_mm` in the profile is calibrated against.
     styles.append(_paragraph_style(FOOTER, "footer", None, ppr(

@@ -12,11 +12,13 @@ from typing import BinaryIO
 
 from ...diagnostics import Diagnostic, WARNING
 from ...fonts import prepare_fonts
+from ...furniture import furniture
 from ...model import Document
 from ...characters import characters_by_role, locate_character
 from ...profile import Profile
-from .compose import compose
+from .compose import Typesetter, compose
 from .geometry import Geometry
+from .head import head_rows
 from .paginate import paginate
 from .render import render
 
@@ -26,6 +28,9 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
                           lambda char: locate_character(document, char))
     geometry = Geometry.of(profile)
     composition = compose(document, profile, fonts, geometry)
+    head = furniture(document.meta, profile).head
+    if head is not None:
+        composition.rows[0:0] = head_rows(Typesetter(profile, fonts, geometry), head)
     pages = paginate(composition, geometry.lines_per_page, geometry.pitch, geometry.text_width)
     render(document, profile, fonts, geometry, pages, out)
     return _warnings(document, composition, geometry)

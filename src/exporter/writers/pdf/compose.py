@@ -247,6 +247,8 @@ class _Composer:
         role = block.role
         indent = self.profile.body.heading_first_line_indent_chars
         lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent))
+        if block.centred:  # 第一章　总则, centred on the 版心 [articles scheme]
+            lines = [self.ts.single(block.printed, role, (self.geometry.text_width - self.ts.width(block.printed, role)) / 2)]
         made = self.text_rows(lines, role, "heading", glue=True)
         if made:
             made[0].bookmarks.append((block.printed, block.level))

@@ -16,6 +16,7 @@ from ...timestamps import document_datetime
 from ...units import Mm
 from .compose import PlacedLine, Typesetter
 from .geometry import Geometry
+from .head import HeadRow, draw_head
 from .paginate import Page
 from .table import TablePiece
 
@@ -47,6 +48,8 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
         for start, row in page.rows:
             for title, level in row.bookmarks:
                 outline.add(title, level, start)
+            if isinstance(row, HeadRow) and row.head is not None:
+                draw_head(canvas, geometry, row.head, tuple(profile.colors.red_cmyk), text_cmyk)
             if not row.lines:
                 continue
             baseline = geometry.baseline(start, row.span, row.size, row.em_descent)
