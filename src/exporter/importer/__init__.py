@@ -65,6 +65,14 @@ class ImportResult:
     counts: Counts
     warnings: list[str] = field(default_factory=list)
     encoding_evidence: str = ""     # why a legacy encoding was assumed ("" when a BOM or UTF-8 decided)
+    pages: list[str] = field(default_factory=list)  # a PDF input: what each page became
+
+    @property
+    def median_paragraph_length(self) -> int:
+        """In characters: a sane draft of a report has paragraphs of 50–300 characters; one line
+        per paragraph (about 28) or the whole text in one says the rejoining went wrong."""
+        lengths = sorted(len(p.text) for p in self.paragraphs)
+        return lengths[len(lengths) // 2] if lengths else 0
 
     @property
     def headings(self) -> list[HeadingItem]:
@@ -91,6 +99,17 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
                                read.physical, read.hints, options, read.properties, read.tables)
         result.warnings.extend(read.warnings)
         return result
+    if suffix == ".pdf":
+        from .pdf import page_summary, read_pdf
+
+        pdf = read_pdf(path)
+        result = _import_lines(path.name, "pdf", pdf.encoding, pdf.line_ending, pdf.input_lines, pdf.physical,
+                               pdf.hints, options, None, pdf.tables, dropped=pdf.removed)
+        result.warnings.extend(pdf.warnings)
+        origins = [(_kind(item), item.origin) for item in result.items]
+        origins += [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
+        result.pages = page_summary(pdf.page_of, pdf.continued, origins, [r for r in result.removed if r.moved_to is None])
+        return result
     from .text import decode
 
     decoded = decode(path.read_bytes(), str(path))
@@ -110,9 +129,11 @@ def import_text(text: str, name: str = "input.txt", options: ImportOptions | Non
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
                   physical_input: list[tuple[int, str]], hints: dict | None,
                   options: ImportOptions, properties: dict[str, str] | None = None,
-                  tables: dict[int, ImportedTable] | None = None) -> ImportResult:
+                  tables: dict[int, ImportedTable] | None = None,
+                  dropped: list[Removed] | None = None) -> ImportResult:
     counts = Counts()
-    removed: list[Removed] = []
+    removed: list[Removed] = list(dropped or [])
+    counts.add("furniture", len(removed))
     physical = _clean_physical(physical_input, counts, removed, options)
     for p in physical:
         hint = (hints or {}).get(p.number)
@@ -149,7 +170,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
                  if isinstance(item, ParagraphItem) and item.origin[0] in tables else item for item in items]
         for table in tables.values():
             if table.generated_keys:
-                warnings.append(f"table {table.id}: the .docx carries no keys; the placeholders todo_r…/todo_c… "
+                warnings.append(f"table {table.id}: the input carries no keys; the placeholders todo_r…/todo_c… "
                                 "need stable names before the figures are used across years")
     bookmarks = {line.first_line: [_clean_bookmark(b, options) for b in line.bookmarks] for line in lines}
     tagger = FigureTagger(reserved={name for names in bookmarks.values() for name, _text in names})
@@ -173,6 +194,18 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         markdown=markdown, front=front, items=items, body=body, figures=tagger.figures, removed=removed,
         counts=counts, warnings=warnings,
     )
+
+
+def _kind(item: Item) -> str:
+    match item:
+        case HeadingItem():
+            return "heading"
+        case ParagraphItem():
+            return "paragraph"
+        case TableItem():
+            return "table"
+        case _:
+            assert_never(item)
 
 
 def _clean_bookmark(bookmark: tuple[str, str], options: ImportOptions) -> tuple[str, str]:
