@@ -44,6 +44,8 @@ RIGHT_SLACK_CHARS = 2.5
 LEFT_SLACK_CHARS = 0.5
 HEADING_FONTS = ("hei", "黑体", "simhei", "bold", "-bd", "heavy")
 KAI_FONTS = ("kai", "楷")
+# A column's unit printed in its header ("本年收费金额（单位：万元）") is the unit of its figures.
+HEADER_UNIT = re.compile(r"[（(]单位[:：]\s*([^（）()]+)[）)]")
 PAGE_NUMBER = re.compile(r"^(?:[—–\-－‒―\s]*\d{1,4}[—–\-－‒―\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
                          r"|\d{1,4}\s*/\s*\d{1,4}|[-—]?\s*[ivxlcIVXLC]{1,6}\s*[-—]?)$")
 
@@ -79,6 +81,7 @@ class PdfTable:
     repeated: int = 0
     pages: list[int] = field(default_factory=list)
     bbox: tuple[float, float, float, float] = (0, 0, 0, 0)   # on the page, as printed
+    dropped: list[tuple[int, str, str]] = field(default_factory=list)  # (page, text, why) printed again
     turned: bool = False
 
 
@@ -149,11 +152,15 @@ def _open(path: Path, shown: str):
 
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise _error(shown, f"the PDF is encrypted and needs a password to open ({type(exc).__name__}); "
-                     "save an unprotected copy first") from None
-    except Exception as exc:  # pdfminer's PDFSyntaxError, PSEOF, struct errors on a truncated file
-        raise _error(shown, f"not a readable PDF file ({type(exc).__name__}: {exc or 'damaged'}); the file is "
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)) or isinstance(
+                cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise _error(shown, f"the PDF is encrypted and needs a password to open ({type(cause).__name__}); "
+                         "save an unprotected copy first") from None
+        # pdfminer's PDFSyntaxError, PSEOF, struct and zlib errors on a truncated or damaged file
+        detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+        raise _error(shown, f"not a readable PDF file ({detail}); the file is "
                      "truncated or corrupt: download or export it again") from None
     return pdf
 
@@ -265,6 +272,9 @@ def _page_tables(page, number: int) -> list[PdfTable]:
                 continue
             text, head = _cell_text([ch for ch in chars if _inside(ch, box)])
             cell = Cell(text, r0, c0, c1 - c0, head, rows=r1 - r0)
+            printed_unit = HEADER_UNIT.search(text)
+            if printed_unit and head:
+                cell.unit = printed_unit.group(1).strip()
             anchors.append(cell)
             for r in range(r0, r1):
                 for c in range(c0, c1):
@@ -340,6 +350,8 @@ def _merge(previous: PdfTable, table: PdfTable) -> None:
            and [c.text for c in _unique(previous.grid[repeated])] == [c.text for c in _unique(table.grid[repeated])]
            and _spans(previous.grid[repeated]) == _spans(table.grid[repeated])):
         repeated += 1
+    for row in table.grid[:repeated]:
+        previous.dropped.append((table.page, " | ".join(c.text for c in _unique(row)), "table head repeated"))
     rows = table.grid[repeated:]
     offset = len(previous.grid) - repeated
     first = rows[0] if rows else []
@@ -357,6 +369,8 @@ def _merge(previous: PdfTable, table: PdfTable) -> None:
         target = joined.get(id(cell))
         if target is not None:
             target.rows += cell.rows
+            if cell.text:
+                previous.dropped.append((table.page, cell.text, "table label printed again after a page break"))
             continue
         cell.row += offset
         previous.anchors.append(cell)
@@ -425,6 +439,10 @@ def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRe
                 hints[number] = ParagraphHint()
                 imported[number] = table
                 sources[number] = item
+                for page, text, why in item.dropped:
+                    number += 1
+                    page_of[number] = page
+                    removed.append(Removed((number,), text, why))
                 if len(item.pages) > 1:
                     warnings.append(f"table {table.id}: one table over pages {item.pages[0]}–{item.pages[-1]}"
                                     + (f" (head of {item.repeated} rows repeated)" if item.repeated else ""))
