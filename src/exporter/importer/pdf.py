@@ -558,7 +558,7 @@ def _furniture(lines: list[PdfLine], pages: int) -> dict[int, str]:
     by_page: dict[int, list[PdfLine]] = {}
     for line in lines:
         by_page.setdefault(line.page, []).append(line)
-    edge_lines = []
+    edge_lines: list[PdfLine] = []
     for page_lines in by_page.values():
         ordered = sorted(page_lines, key=lambda line: line.top)
         edge_lines.extend({id(line): line for line in ordered[:2] + ordered[-2:]}.values())
@@ -596,14 +596,11 @@ def page_summary(page_of: dict[int, int], continued: dict[int, list[int]],
     for pages in continued.values():
         for page in pages:
             summary.setdefault(page, Counter())["table continued"] += 1
-    for kind, origin in origins:
-        page = page_of.get(origin[0])
-        if page is not None:
-            summary.setdefault(page, Counter())[kind] += 1
-    for r in removed:
-        page = page_of.get(r.origin[0])
-        if page is not None:
-            summary.setdefault(page, Counter())["dropped " + r.reason] += 1
+    events = [(kind, origin[0]) for kind, origin in origins] + [("dropped " + r.reason, r.origin[0]) for r in removed]
+    for kind, number in events:
+        on = page_of.get(number)
+        if on is not None:
+            summary.setdefault(on, Counter())[kind] += 1
     out = []
     for page in sorted(summary):
         parts = ", ".join(f"{n} {kind}" + ("s" if n > 1 and kind in ("paragraph", "heading", "table") else "")
