@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import assert_never
 
 from ..cjk import INVISIBLE, display_width
-from .cleanup import remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from .cleanup import (
+    close_extraction_spaces, remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation,
+)
 from .figures import Figure, FigureTagger, Segment
 from .front import (
     DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
@@ -32,7 +34,8 @@ CLEANUPS = {
     "punctuation": "make half-width punctuation in Chinese text full-width (GB/T 15834)",
     "width": "make full-width digits and letters ASCII",
     "invisible": "remove zero-width characters",
-    "spaces": "remove stray spaces (before %, doubled after an article number)",
+    "spaces": "remove stray spaces (before %, doubled after an article number, between Chinese characters and "
+              "numbers as PDF-to-text tools insert them)",
     "rejoin": "rejoin lines broken by a converter or web page",
     "furniture": "drop page numbers and form feeds",
     "boilerplate": "drop web and database lines, licence footers and repeated titles",
@@ -146,7 +149,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         if options.on("punctuation"):
             line.text = to_full_punctuation(line.text, counts)
         if options.on("spaces"):
-            line.text = tidy_spaces(line.text, counts)
+            line.text = tidy_spaces(close_extraction_spaces(line.text, counts), counts)
     front = FrontMatter()
     lines = take_front_block(lines, front, removed, drop_duplicates=options.on("boilerplate"),
                              find_title=options.title is None)
@@ -245,11 +248,15 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
         physical.append(PhysicalLine(number, text, indented, zero_width_only, width))
     texts = [p.text.strip() for p in physical]
     footer = licence_footer_start(texts) if options.on("boilerplate") else None
-    kept = []
+    kept: list[PhysicalLine] = []
+    page_end = False    # just after a page number: the blank lines of the page margin follow
     for index, p in enumerate(physical):
         if p.number in page_breaks:
             continue
         stripped = p.text.strip()
+        if page_end and not stripped:
+            continue
+        page_end = False
         reason = None
         if stripped:
             if footer is not None and index >= footer:
@@ -263,6 +270,12 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
             # count as the blank line that ends it.
             removed.append(Removed((p.number,), p.text, reason))
             counts.add(kind)
+            if kind == "furniture":
+                # The blank lines around a page number are the page's margin, not a paragraph
+                # break: `pdftotext -layout` sets them around every footer.
+                while kept and not kept[-1].text and not kept[-1].zero_width_only:
+                    kept.pop()
+                page_end = True
             continue
         kept.append(p)
     return kept

@@ -62,6 +62,22 @@ def tidy_spaces(text: str, counts: Counts) -> str:
     return text
 
 
+# Spaces a PDF-to-text tool puts between the characters of a justified line or around a number
+# ("1136 条", "号 ， 邮 编 ："): Chinese text has none. A space between two Latin words or two
+# digits ("1 200") is left alone, and so are wider gaps, which lay out columns.
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—"
+_EXTRACTION_SPACE = re.compile(
+    rf"(?<=[{_CJK}])[ \u00a0](?=[{_CJK}\d%])|(?<=[\d%])[ \u00a0](?=[{_CJK}])"
+)
+
+
+def close_extraction_spaces(text: str, counts: Counts) -> str:
+    """Remove single spaces between Chinese characters, and between them and numbers."""
+    text, n = _EXTRACTION_SPACE.subn("", text)
+    counts.add("spaces", n)
+    return text
+
+
 def to_ascii_width(text: str, counts: Counts) -> str:
     """Full-width digits and letters to ASCII, with the separators of numbers written in them."""
     changed = 0
