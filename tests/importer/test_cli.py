@@ -64,8 +64,8 @@ def test_files_that_cannot_be_imported_are_refused_with_advice(tmp_path):
     assert proc.returncode == 1  # the same status as a source `exporter check` cannot read
     assert proc.stderr.splitlines() == [
         "old.doc: error: cannot import '.doc' files: save it as .docx in Word or WPS first",
-        "scan.pdf: error: cannot import '.pdf' files: turn it into text first (pdftotext -layout FILE.pdf), "
-        "then import the .txt",
+        "scan.pdf: error: not a readable PDF file (PDFSyntaxError: No /Root object! - Is this really a PDF?); "
+        "the file is truncated or corrupt: download or export it again",
         "missing.txt: error: no such file",
     ]
     assert not (tmp_path / "source").exists()

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import assert_never
 
 from ..cjk import INVISIBLE, display_width
-from .cleanup import remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation
+from .cleanup import (
+    close_extraction_spaces, remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation,
+)
 from .figures import Figure, FigureTagger, Segment
 from .front import (
     DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
@@ -32,7 +34,8 @@ CLEANUPS = {
     "punctuation": "make half-width punctuation in Chinese text full-width (GB/T 15834)",
     "width": "make full-width digits and letters ASCII",
     "invisible": "remove zero-width characters",
-    "spaces": "remove stray spaces (before %, doubled after an article number)",
+    "spaces": "remove stray spaces (before %, doubled after an article number, between Chinese characters and "
+              "numbers as PDF-to-text tools insert them)",
     "rejoin": "rejoin lines broken by a converter or web page",
     "furniture": "drop page numbers and form feeds",
     "boilerplate": "drop web and database lines, licence footers and repeated titles",
@@ -65,6 +68,14 @@ class ImportResult:
     counts: Counts
     warnings: list[str] = field(default_factory=list)
     encoding_evidence: str = ""     # why a legacy encoding was assumed ("" when a BOM or UTF-8 decided)
+    pages: list[str] = field(default_factory=list)  # a PDF input: what each page became
+
+    @property
+    def median_paragraph_length(self) -> int:
+        """In characters: a sane draft of a report has paragraphs of 50–300 characters; one line
+        per paragraph (about 28) or the whole text in one says the rejoining went wrong."""
+        lengths = sorted(len(p.text) for p in self.paragraphs)
+        return lengths[len(lengths) // 2] if lengths else 0
 
     @property
     def headings(self) -> list[HeadingItem]:
@@ -91,6 +102,17 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
                                read.physical, read.hints, options, read.properties, read.tables)
         result.warnings.extend(read.warnings)
         return result
+    if suffix == ".pdf":
+        from .pdf import page_summary, read_pdf
+
+        pdf = read_pdf(path)
+        result = _import_lines(path.name, "pdf", pdf.encoding, pdf.line_ending, pdf.input_lines, pdf.physical,
+                               pdf.hints, options, None, pdf.tables, dropped=pdf.removed)
+        result.warnings.extend(pdf.warnings)
+        origins = [(_kind(item), item.origin) for item in result.items]
+        origins += [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
+        result.pages = page_summary(pdf.page_of, pdf.continued, origins, [r for r in result.removed if r.moved_to is None])
+        return result
     from .text import decode
 
     decoded = decode(path.read_bytes(), str(path))
@@ -110,9 +132,11 @@ def import_text(text: str, name: str = "input.txt", options: ImportOptions | Non
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
                   physical_input: list[tuple[int, str]], hints: dict | None,
                   options: ImportOptions, properties: dict[str, str] | None = None,
-                  tables: dict[int, ImportedTable] | None = None) -> ImportResult:
+                  tables: dict[int, ImportedTable] | None = None,
+                  dropped: list[Removed] | None = None) -> ImportResult:
     counts = Counts()
-    removed: list[Removed] = []
+    removed: list[Removed] = list(dropped or [])
+    counts.add("furniture", len(removed))
     physical = _clean_physical(physical_input, counts, removed, options)
     for p in physical:
         hint = (hints or {}).get(p.number)
@@ -125,7 +149,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         if options.on("punctuation"):
             line.text = to_full_punctuation(line.text, counts)
         if options.on("spaces"):
-            line.text = tidy_spaces(line.text, counts)
+            line.text = tidy_spaces(close_extraction_spaces(line.text, counts), counts)
     front = FrontMatter()
     lines = take_front_block(lines, front, removed, drop_duplicates=options.on("boilerplate"),
                              find_title=options.title is None)
@@ -149,7 +173,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
                  if isinstance(item, ParagraphItem) and item.origin[0] in tables else item for item in items]
         for table in tables.values():
             if table.generated_keys:
-                warnings.append(f"table {table.id}: the .docx carries no keys; the placeholders todo_r…/todo_c… "
+                warnings.append(f"table {table.id}: the input carries no keys; the placeholders todo_r…/todo_c… "
                                 "need stable names before the figures are used across years")
     bookmarks = {line.first_line: [_clean_bookmark(b, options) for b in line.bookmarks] for line in lines}
     tagger = FigureTagger(reserved={name for names in bookmarks.values() for name, _text in names})
@@ -173,6 +197,18 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         markdown=markdown, front=front, items=items, body=body, figures=tagger.figures, removed=removed,
         counts=counts, warnings=warnings,
     )
+
+
+def _kind(item: Item) -> str:
+    match item:
+        case HeadingItem():
+            return "heading"
+        case ParagraphItem():
+            return "paragraph"
+        case TableItem():
+            return "table"
+        case _:
+            assert_never(item)
 
 
 def _clean_bookmark(bookmark: tuple[str, str], options: ImportOptions) -> tuple[str, str]:
@@ -212,11 +248,15 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
         physical.append(PhysicalLine(number, text, indented, zero_width_only, width))
     texts = [p.text.strip() for p in physical]
     footer = licence_footer_start(texts) if options.on("boilerplate") else None
-    kept = []
+    kept: list[PhysicalLine] = []
+    page_end = False    # just after a page number: the blank lines of the page margin follow
     for index, p in enumerate(physical):
         if p.number in page_breaks:
             continue
         stripped = p.text.strip()
+        if page_end and not stripped:
+            continue
+        page_end = False
         reason = None
         if stripped:
             if footer is not None and index >= footer:
@@ -230,6 +270,12 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
             # count as the blank line that ends it.
             removed.append(Removed((p.number,), p.text, reason))
             counts.add(kind)
+            if kind == "furniture":
+                # The blank lines around a page number are the page's margin, not a paragraph
+                # break: `pdftotext -layout` sets them around every footer.
+                while kept and not kept[-1].text and not kept[-1].zero_width_only:
+                    kept.pop()
+                page_end = True
             continue
         kept.append(p)
     return kept

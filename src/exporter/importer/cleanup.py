@@ -62,6 +62,36 @@ def tidy_spaces(text: str, counts: Counts) -> str:
     return text
 
 
+# Spaces a PDF-to-text tool puts around numbers and between the characters of a justified line
+# ("信息 1136 条", "号 ， 邮 编 ："): Chinese text set to GB/T 9704 has none. Between a number and
+# a Chinese character they always go (not after "%": "<5% 与" may be meant); between Chinese
+# characters only in a line spaced out that way at three places or more, so "省长 王予波" stays;
+# a page-number line ("第 5 页 共 9 页") is left as typed.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_OR_MARK = _HAN + r"\u3001-\u3003\u3008-\u3011\uff01-\uff0f\uff1a-\uff20“”‘’"
+_NUMBER_SPACE = re.compile(rf"(?<=\d)[ \u00a0](?=[{_HAN}])|(?<=[{_HAN_OR_MARK}])[ \u00a0](?=\d)")
+_LETTER_SPACE = re.compile(rf"(?<=[{_HAN_OR_MARK}])[ \u00a0](?=[{_HAN_OR_MARK}])")
+MIN_LETTER_SPACES = 3
+# Full-width punctuation carries its own space: a space before a closing mark or after an opening
+# or pausing one is an extraction artefact ("63.5% ，", "邮编： 675300").
+_SPACE_AT_MARK = re.compile(r"[ \u00a0]+(?=[，。；：、！？）》”])|(?<=[，。；：、！？（《“])[ \u00a0]+")
+
+
+def close_extraction_spaces(text: str, counts: Counts) -> str:
+    """Remove the spaces a PDF-to-text tool inserted into Chinese text (see above)."""
+    from .furniture import page_furniture
+
+    if not has_chinese(text) or page_furniture(text.strip()):
+        return text
+    text, n = _NUMBER_SPACE.subn("", text)
+    if len(_LETTER_SPACE.findall(text)) >= MIN_LETTER_SPACES:
+        text, more = _LETTER_SPACE.subn("", text)
+        n += more
+    text, more = _SPACE_AT_MARK.subn("", text)
+    counts.add("spaces", n + more)
+    return text
+
+
 def to_ascii_width(text: str, counts: Counts) -> str:
     """Full-width digits and letters to ASCII, with the separators of numbers written in them."""
     changed = 0

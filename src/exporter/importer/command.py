@@ -18,10 +18,9 @@ from ..reader import read_source
 from . import ImportOptions, import_file
 from ..outputs import write_atomically
 
-SUPPORTED = (".txt", ".docx")
+SUPPORTED = (".txt", ".docx", ".pdf")
 ADVICE = {
     ".doc": "save it as .docx in Word or WPS first",
-    ".pdf": "turn it into text first (pdftotext -layout FILE.pdf), then import the .txt",
     ".wps": "save it as .docx in WPS first",
     ".rtf": "save it as .docx first",
 }

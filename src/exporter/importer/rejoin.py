@@ -11,6 +11,7 @@ Three kinds of breaks are undone (counted as `rejoin`):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ WIDTH_TOLERANCE = 4
 # text has at least ten lines of at least twenty Chinese characters.
 MIN_WRAPPED_LINES = 10
 MIN_WRAP_WIDTH = 40
+COLUMN_GAP = re.compile(r"\S[ \u3000]{2,}\S")
 
 
 @dataclass
@@ -44,7 +46,8 @@ class PhysicalLine:
 
 def wrap_width(lines: list[PhysicalLine]) -> int | None:
     """The common width of a hard-wrapped text, or None when lines are whole paragraphs."""
-    widths = [line.width for line in lines if len(line.text) >= 8]
+    # Lines laid out in columns (a table in `pdftotext -layout` text) say nothing about the wrap.
+    widths = [line.width for line in lines if len(line.text) >= 8 and not COLUMN_GAP.search(line.text)]
     if len(widths) < 8:
         return None
     counts = Counter(widths)

@@ -44,6 +44,11 @@ def render_report(result: ImportResult, target: str | None, check_summary: str |
     if len(kept) > 8:
         out.append(f"    … and {len(kept) - 8} more")
     out.append(f"  figures: {len(result.figures)} tagged, each with note=\"待核：自动识别\" (review the names)")
+    tables = sum(1 for item in result.items if type(item).__name__ == "TableItem")
+    out.append(f"  at a glance: median paragraph {result.median_paragraph_length} characters, "
+               f"{len(result.figures)} figures in the text, {tables} tables")
+    for page in result.pages:
+        out.append(f"    {page}")
     changes = ", ".join(f"{label} {result.counts.get(kind)}" for kind, label in COUNT_LABELS.items())
     out.append(f"  clean-up: {changes}")
     dropped = sorted((r for r in result.removed if r.moved_to is None), key=lambda r: r.origin)

@@ -72,7 +72,9 @@ Item = HeadingItem | ParagraphItem | TableItem
 
 
 def is_statute(lines: list[Line]) -> bool:
-    articles = sum(1 for line in lines if find_marker(_after_chapter(line.text), ("article",)))
+    """"第二十条第（一）项" (a table row of a 政府信息公开 report) cites an article; it is not one."""
+    markers = (find_marker(_after_chapter(line.text), ("article",)) for line in lines)
+    articles = sum(1 for marker in markers if marker is not None and not marker.rest.startswith("第"))
     return articles >= 2
 
 

@@ -47,8 +47,8 @@ class ImportedTable:
     generated_keys: bool = False
 
 
-@dataclass
-class _Cell:
+@dataclass(eq=False)
+class Cell:
     text: str
     row: int
     column: int
@@ -77,13 +77,13 @@ def _style(tc) -> str | None:
 
 def read_table(tbl, ordinal: int) -> ImportedTable | None:
     """The table as a source table, or None when it holds no figures (then it stays text)."""
-    grid: list[list[_Cell]] = []
-    anchors: list[_Cell] = []
+    grid: list[list[Cell]] = []
+    anchors: list[Cell] = []
     repeated = 0
     for r, tr in enumerate(tbl.findall(W + "tr")):
         if tr.find(f"{W}trPr/{W}tblHeader") is not None and repeated == r:
             repeated += 1
-        row: list[_Cell] = []
+        row: list[Cell] = []
         for tc in tr.findall(W + "tc"):
             span_el = tc.find(f"{W}tcPr/{W}gridSpan")
             span = int(span_el.get(W + "val", "1")) if span_el is not None else 1
@@ -95,7 +95,7 @@ def read_table(tbl, ordinal: int) -> ImportedTable | None:
                 row.extend([above] * span)
                 continue
             text, marks = cell_text(tc)
-            cell = _Cell(text, r, column, span, _style(tc) == HEAD_STYLE)
+            cell = Cell(text, r, column, span, _style(tc) == HEAD_STYLE)
             for name in marks:
                 found = _HIDDEN_MARK.match(name)
                 unit_mark = _UNIT_MARK.match(name)
@@ -108,6 +108,13 @@ def read_table(tbl, ordinal: int) -> ImportedTable | None:
             anchors.append(cell)
             row.extend([cell] * span)
         grid.append(row)
+    return table_from_grid(grid, anchors, repeated, ordinal)
+
+
+def table_from_grid(grid: list[list[Cell]], anchors: list[Cell], repeated: int, ordinal: int) -> ImportedTable | None:
+    """The source table of a grid of slots (each slot points at its anchor cell), or None when no
+    data slot holds a number. `repeated` is the number of head rows the input marks as repeated on
+    each page (0 when it does not say). Shared by the .docx and the PDF readers."""
     width = max((len(row) for row in grid), default=0)
     if width < 2 or any(len(row) != width for row in grid):
         return None
