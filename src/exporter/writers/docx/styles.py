@@ -183,6 +183,10 @@ def _doc_defaults(profile: Profile):
                                      w("lang", {"val": profile.docx.latin_language, "eastAsia": lang}))),
              w("pPrDefault", None, ppr(
                  flag("widowControl", profile.grid.widow_control),
+                 # Explicit "on": Word hangs its marks as by default, while LibreOffice, which reads the
+                 # value inverted, hangs nothing; it does not paint a hanging mark in the condensed
+                 # (−0.25 pt) text of this .docx, so a hang there would lose the mark on screen.
+                 flag("overflowPunct", True),
                  flag("snapToGrid", False),
                  exact_spacing(profile.grid.docx_line_pitch_twips),
              )))
