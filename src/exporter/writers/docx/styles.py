@@ -108,8 +108,9 @@ def build_styles(profile: Profile, geometry: Geometry, with_tables: bool = False
     styles.append(_paragraph_style(NOTE, "附注", None, ppr(
         indent(first_line=round(profile.note.indent_chars * char)), w("jc", {"val": justify}),
     ), role_rpr(body, profile, spacing_pt)))
+    # Left-aligned: justifying a wrapped item would move "1." off the column "2." starts in.
     styles.append(_paragraph_style(ATTACHMENTS, "附件说明", None, ppr(
-        indent(first_line=round(profile.attachments.indent_chars * char)), w("jc", {"val": justify}),
+        indent(first_line=round(profile.attachments.indent_chars * char)), w("jc", {"val": "left"}),
     ), role_rpr(body, profile, spacing_pt)))
     imprint = profile.role("imprint")
     imprint_indent = round(profile.imprint.indent_chars * char_twips(imprint))

@@ -197,12 +197,12 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
         overfull = natural_end > target + EPSILON
         if (measure.justify and number != last or overfull) and count > 1:
             words = word_prefix[stretch_end] - word_prefix[s + 1]
-            gaps = count - 1
+            openings = count - 1
             natural = advance_prefix[stretch_end] - advance_prefix[s] - end_gap - given
-            if gaps > words:
-                spacing = (target - natural - words * base) / (gaps - words)
+            if openings > words:
+                spacing = (target - natural - words * base) / (openings - words)
             else:
-                spacing = word_spacing = (target - natural) / gaps
+                spacing = word_spacing = (target - natural) / openings
             justified = True
         lines.append(Line(s, e, draw_end, indent, spacing, word_spacing, justified, hung, squeezed))
     return lines

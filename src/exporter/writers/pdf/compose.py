@@ -8,7 +8,7 @@ ends a page alone) and the chain from the last line of text through 署名, 成�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence, assert_never
 
 from ...cjk import autospaced, line_breaking_rules
@@ -300,7 +300,8 @@ class _Composer:
         for k, ((number, _), text) in enumerate(zip(self.stuff.attachments, self.stuff.attachment_texts)):
             first = left if k == 0 else left + label
             rest = left + label + self.ts.cells(number, "body")
-            measure = self.ts.measure("body", first=first, rest=rest)
+            # Not justified: stretching the first line would move "1." off the column "2." starts in.
+            measure = replace(self.ts.measure("body", first=first, rest=rest), justify=False)
             self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text")
 
     def signature(self) -> None:
