@@ -47,6 +47,27 @@ WORD_NO_LINE_START = frozenset(
 WORD_NO_LINE_END = frozenset((NO_END - frozenset("〘〚＄")) | frozenset("〝￡"))
 # Word and LibreOffice let only these overflow the right edge (their default "punctuation overflow").
 WORD_HANGING = frozenset("、。，．")
+# LibreOffice 7.4 ignores the .docx's kinsoku settings and applies its zh_CN locale lists
+# (i18npool/source/localedata/data/zh_CN.xml, ForbiddenLineBeginning/End). Against Word's, its
+# start list lacks % ％ … ‰ ℃ ° (so "……" and "％" may start a line) and adds ～ ｜ 々 •; its end list
+# lacks $ ＄ ·. The 破折号 and 省略号 stay whole in every variant (DOUBLED).
+LIBREOFFICE_NO_LINE_START = frozenset(
+    ":!),.;?]}¢'\"、。〉》」』】〕〗〞︰︱︳﹐､﹒﹔﹕﹖﹗﹚﹜﹞！），．：；？｜｝︴︶︸︺︼︾﹀﹂﹄﹏～￠々‖•·ˇˉ―-′’”"
+)
+LIBREOFFICE_NO_LINE_END = frozenset("([{£¥'\"‵〈《「『【〔〖（［｛￡￥〝︵︷︹︻︽︿﹁﹃﹙﹛﹝“‘")
+
+
+def line_breaking_rules(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(may not start a line, may not end a line) of a renderer model's kinsoku tables:
+    "word", "libreoffice" or "gbt15834" (the profile's [renderer] line_breaking)."""
+    match name:
+        case "word":
+            return WORD_NO_LINE_START, WORD_NO_LINE_END
+        case "libreoffice":
+            return LIBREOFFICE_NO_LINE_START, LIBREOFFICE_NO_LINE_END
+        case "gbt15834":
+            return NO_START, NO_END
+    raise ValueError(f"unknown line breaking rules {name!r}")
 # Word and LibreOffice set these East Asian Ambiguous characters with the Chinese face, one em
 # wide, in Chinese text; everything from U+2E80 up is full width as well.
 WORD_AMBIGUOUS_FULL_WIDTH = frozenset("“”‘’—…·")
@@ -55,6 +76,23 @@ WORD_AMBIGUOUS_FULL_WIDTH = frozenset("“”‘’—…·")
 def word_sets_full_width(char: str) -> bool:
     """Whether Word and LibreOffice give `char` a full em in Chinese text (the .docx line model)."""
     return ord(char) >= 0x2E80 or char in WORD_AMBIGUOUS_FULL_WIDTH
+
+
+def autospaced(before: str, after: str) -> bool:
+    """Whether Word and LibreOffice put their automatic Asian/Latin gap between these two
+    characters: an ASCII letter or digit next to a Chinese letter or digit, never next to
+    punctuation or a space (Word: w:autoSpaceDE/DN, ECMA-376 §17.3.1.2–3; LibreOffice
+    itrform2.cxx, and measured with 7.4)."""
+    for latin, other in ((before, after), (after, before)):
+        if latin.isascii() and latin.isalnum() and word_sets_full_width(other) and unicodedata.category(other)[0] in "LN":
+            return True
+    return False
+
+
+def is_latin_slot(char: str) -> bool:
+    """Characters Word draws with the run's ascii font (U+0000–007F, [MS-OI29500] §2.1.88) and
+    LibreOffice with its Western font: digits, Latin letters, ASCII punctuation."""
+    return "\x21" <= char <= "\x7e"
 
 
 # -- Chinese script -------------------------------------------------------------------------

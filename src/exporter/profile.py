@@ -42,6 +42,7 @@ ROLE_SCHEMA: dict[str, Any] = {
     "word": str,
     "word_latin": str,
     "pdf": STR_LIST,
+    "pdf_latin": STR_LIST,
     "windows_files": STR_LIST,
 }
 REQUIRED_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "imprint", "page_number",
@@ -90,14 +91,17 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "date": {"format": str},
     "colors": {"text_cmyk": NUM_LIST, "red_cmyk": NUM_LIST, "word_text": str, "word_red": str},
+    "renderer": {
+        "name": str, "line_breaking": str, "autospace_em": NUMBER, "hanging": str,
+        "compress_punctuation": bool, "latin_face": bool, "docx_metrics": bool,
+    },
     "docx": {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,
-        "autospace_em": NUMBER, "latin_language": str,
-        "punctuation_width_percent": NUMBER, "run_boundary_pt": NUMBER,
+        "latin_language": str, "run_boundary_pt": NUMBER,
         "line_fit_margin_pt": NUMBER, "single_line_em": NUMBER,
     },
     "pdf": {
-        "language": str, "hang_punctuation": bool, "show_outline": bool, "compress": bool,
+        "language": str, "show_outline": bool, "compress": bool,
         "max_punctuation_compression": NUMBER,
     },
     "xlsx": {
@@ -276,8 +280,6 @@ ALIGNMENT = OneOf(("left", "right", "center"))
 EXCEL_COLUMN_WIDTH = Range(1, 255)
 # The widest 标点挤压 clreq allows: a full-width mark keeps at least half its cell.
 MAX_PUNCTUATION_COMPRESSION = 0.5
-# Word's w:w (character scale) takes 1–600 per cent.
-WORD_CHARACTER_SCALE = Range(1, 600)
 
 RULES: dict[tuple[str, str], Rule] = {
     ("page", "width_mm"): POSITIVE, ("page", "height_mm"): POSITIVE,
@@ -326,7 +328,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("colors", "word_text"): WORD_COLOR, ("colors", "word_red"): WORD_COLOR,
     ("docx", "language"): LANGUAGE, ("docx", "latin_language"): LANGUAGE,
     ("docx", "footer_distance_mm"): NOT_NEGATIVE, ("docx", "header_distance_mm"): NOT_NEGATIVE,
-    ("docx", "autospace_em"): NOT_NEGATIVE, ("docx", "punctuation_width_percent"): WORD_CHARACTER_SCALE,
+    ("renderer", "name"): NON_EMPTY, ("renderer", "line_breaking"): OneOf(("word", "libreoffice", "gbt15834")),
+    ("renderer", "autospace_em"): Range(0, 1),
     ("docx", "run_boundary_pt"): NOT_NEGATIVE, ("docx", "line_fit_margin_pt"): NOT_NEGATIVE,
     ("pdf", "language"): LANGUAGE,
     ("pdf", "max_punctuation_compression"): Range(0, MAX_PUNCTUATION_COMPRESSION),
@@ -390,6 +393,9 @@ class Role:
     word_latin: str
     pdf: tuple[str, ...]
     windows_files: tuple[str, ...]
+    # Families for the ASCII characters (digits, Latin letters) in the PDF: faces with `word_latin`'s
+    # metrics (Liberation Serif for Times New Roman); empty when the role's own face sets them.
+    pdf_latin: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -742,7 +748,7 @@ def _validate(data: dict, where: _Where, path: Path) -> Profile:
             roles[name] = Role(
                 name=name, size_pt=float(checked["size_pt"]), word=checked["word"],
                 word_latin=checked["word_latin"], pdf=tuple(checked["pdf"]),
-                windows_files=tuple(checked["windows_files"]),
+                windows_files=tuple(checked["windows_files"]), pdf_latin=tuple(checked["pdf_latin"]),
             )
     for table, value in data.items():
         if table in SCHEMA or table == "roles":

@@ -275,4 +275,6 @@ def test_a_character_no_font_has_stops_only_the_pdf(tmp_path):
 
     assert "有一个\U0010FFFD字。" in [p.text for p in python_docx.Document(str(out / "rare.docx")).paragraphs]
     assert openpyxl.load_workbook(out / "rare.xlsx").sheetnames
-    assert sorted(p.name for p in out.iterdir()) == ["rare.docx", "rare.pdf", "rare.xlsx"]
+    # Besides the three files, only exporter's bookkeeping (its manifest and folder lock); no temporaries.
+    assert sorted(p.name for p in out.iterdir()) == [".exporter-manifest.json", ".exporter.lock",
+                                                     "rare.docx", "rare.pdf", "rare.xlsx"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from ..cjk import is_latin_slot
 from ..diagnostics import Diagnostic, ERROR, FontError
 from ..model import Position
 from ..profile import Profile, Role
@@ -84,6 +85,17 @@ def resolve_role(role: Role) -> Resolution:
         if face is not None and _usable(face, unusable):
             return Resolution(role.name, face, f"family {spec}", tuple(tried), tuple(unusable))
     return Resolution(role.name, None, "", tuple(tried), tuple(unusable))
+
+
+def resolve_latin(role: Role) -> InstalledFace | None:
+    """The face for the role's digits and Latin letters (`pdf_latin`, faces with the metrics of
+    the .docx's `word_latin`), or None when the role's own face sets them."""
+    faces = installed_faces()
+    for spec in role.pdf_latin:
+        face = find_family(spec, faces)
+        if face is not None and _usable(face, []):
+            return face
+    return None
 
 
 def resolve_fallbacks(profile: Profile) -> list[InstalledFace]:
@@ -206,7 +218,13 @@ def resolve_coverage(profile: Profile, chars_by_role: Mapping[str, Iterable[str]
         if role_name not in faces:
             continue
         own = face_info(faces[role_name])
+        # Word draws U+0000–007F with the run's Latin font; so does the PDF when the renderer model says so.
+        latin = resolve_latin(profile.role(role_name)) if profile.renderer.latin_face else None
+        latin_info = face_info(latin) if latin is not None else None
         for char in sorted(chars):
+            if latin is not None and latin_info is not None and is_latin_slot(char) and latin_info.covers(char):
+                assigned[(role_name, char)] = latin
+                continue
             if own.covers(char):
                 continue
             if fallbacks is None:

@@ -11,7 +11,7 @@ from exporter.writers.docx.lines import TextMetrics, count_lines, rendered_width
 
 LINE = 8845 / 20
 INDENT = 32.0
-BODY = TextMetrics(16.0, -0.25, 0.21875, 0.98)
+BODY = TextMetrics(16.0, -0.25, 0.21875)
 
 
 def lines(text: str) -> int:
@@ -42,10 +42,14 @@ def test_digits_get_the_autospace_gap():
     assert rendered_width_pt("某，2", TextMetrics(16.0, 0.0, 0.21875)) == pytest.approx(16 + 16 + 8)  # none after punctuation
 
 
-def test_condensed_punctuation_is_scaled_not_spaced():
-    assert rendered_width_pt("，", BODY) == pytest.approx(16 * 0.98)
+def test_condensed_punctuation_is_spaced_like_every_character():
+    # No scaled punctuation runs any more: a mark is condensed by the run's spacing like a character.
+    assert rendered_width_pt("，", BODY) == pytest.approx(15.75)
     assert rendered_width_pt("汉", BODY) == pytest.approx(15.75)
-    assert lines("汉" * 20 + "，" * 6) == 1  # 26 marks of 15.68 pt still fit the first line
+    assert lines("汉" * 20 + "，" * 6) == 1  # 26 cells of 15.75 pt fit the first line (409.5 ≤ 410.2)
+    assert lines("汉" * 20 + "，" * 7) == 1  # the 27th hangs, as Word hangs it
+    no_hanging = TextMetrics(16.0, -0.25, 0.21875, hanging=frozenset())
+    assert count_lines("汉" * 20 + "，" * 7, no_hanging, LINE - INDENT, LINE) == 2
 
 
 def test_empty_paragraph_takes_one_line():

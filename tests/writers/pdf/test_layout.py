@@ -13,6 +13,21 @@ from support.pdf import (
 )
 
 INDENT = LEFT + 2 * CELL
+# The default renderer model is Word's: these marks may hang one mark past the right edge at a
+# line end (w:overflowPunct; the profile's [renderer] hanging), kept here independent of the writer.
+WORD_HANGS = set("、。，．）〕］｝〉》」』】〙〗")
+
+
+def ends_on_the_measure(line) -> bool:
+    """The line's last glyph ends on the right edge, or it is a hanging mark after a glyph that does."""
+    if abs(line.x1 - RIGHT) <= 0.5:
+        return True
+    return line.chars[-1]["text"] in WORD_HANGS and abs(line.chars[-2]["x1"] - RIGHT) <= 0.5 and \
+        line.chars[-1]["x0"] >= RIGHT - 0.5
+
+
+def ascii_free(chars) -> list:
+    return [c for c in chars if not c["text"].isascii()]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +106,7 @@ def test_every_non_final_line_spans_the_measure(which, request):
         if not continues:
             continue
         assert abs(line.x0 - LEFT) < 0.5 or abs(line.x0 - INDENT) < 0.5, (line.page, line.text, line.x0)
-        assert abs(line.x1 - RIGHT) <= 0.5, (line.page, line.text, line.x1)
+        assert ends_on_the_measure(line), (line.page, line.text, line.x1)
         checked += 1
     assert checked >= {"long_doc": 120, "seed_pdf": 180, "full_pdf": 5}[which]
 
@@ -102,7 +117,8 @@ def test_full_lines_of_ideographs_hold_28_characters(seed_pdf):
     counts = []
     for line, following in zip(body, body[1:]):
         if abs(line.x0 - LEFT) < 0.5 and abs(following.x0 - LEFT) < 0.5 and not any(c["text"].isascii() for c in line.chars):
-            counts.append(len(line.text))
+            # a hanging mark is past the 28 cells
+            counts.append(len(line.text) - (line.text[-1] in WORD_HANGS and line.x1 > RIGHT + 0.5))
     assert len(counts) > 50
     assert max(counts) == 28 and min(counts) >= 26                       # 26/27 only where a rule pushed back
     assert counts.count(28) / len(counts) > 0.6
@@ -147,9 +163,11 @@ def test_crafted_paragraphs_hit_every_rule_without_a_violation(tmp_path):
         assert second.chars[0]["text"] not in NO_START, name
         assert first.chars[-1]["text"] not in NO_END, name
         assert not (WORD.match(first.chars[-1]["text"]) and WORD.match(second.chars[0]["text"])), name
-        # the rule pushed characters over: the first line holds fewer than its 26 cells of text
-        assert len(first.text) < 26 or name.startswith("run"), (name, first.text)
-        assert abs(first.x1 - RIGHT) <= 0.5, (name, first.x1)
+        # the rule pushed characters over (the first line holds fewer than its 26 cells of text),
+        # or the mark hangs past the edge as Word hangs it
+        hung = first.text[-1] in WORD_HANGS and first.x1 > RIGHT + 0.5
+        assert len(first.text) < 26 or name.startswith("run") or hung, (name, first.text)
+        assert ends_on_the_measure(first), (name, first.x1)
         assert (first.text + second.text).startswith(text[:len(first.text) + 2]), name
 
 
@@ -167,7 +185,9 @@ def test_run_in_heading_switches_font_inside_the_line(full_pdf):
     head = line.chars[:len("（一）依法全面履行政府职能。")]
     rest = line.chars[len(head):]
     assert {c["fontname"].split("+")[1].split("-")[0] for c in head} == {"FandolKai"}
-    assert {c["fontname"].split("+")[1].split("-")[0] for c in rest} == {"FandolFang"}
+    assert {c["fontname"].split("+")[1].split("-")[0] for c in ascii_free(rest)} == {"FandolFang"}
+    # digits and Latin letters in the Latin face with Times New Roman's metrics, as Word sets them
+    assert {c["fontname"].split("+")[1].split("-")[0] for c in rest if c["text"].isascii()} <= {"LiberationSerif"}
 
 
 def test_heading_fonts_by_level(full_pdf):
@@ -176,7 +196,8 @@ def test_heading_fonts_by_level(full_pdf):
     for block in document.blocks:
         if hasattr(block, "run_in"):
             line = next(ln for ln in lines if ln.text.startswith(block.printed))
-            assert {f.split("-")[0] for f in line.fonts()} == {expected[block.level]}, block.printed
+            fonts = {c["fontname"].split("+", 1)[-1].split("-")[0] for c in ascii_free(line.chars)}
+            assert fonts == {expected[block.level]}, block.printed
 
 
 def test_standalone_heading_never_ends_a_page(tmp_path):
@@ -230,7 +251,10 @@ def test_signature_date_note_and_attachments_positions(full_pdf):
     document, data, lines = full_pdf
     by_text = {ln.text: ln for ln in lines}
     signature, date = by_text["某某县人民政府"], by_text["2025年1月20日"]
-    assert signature.x1 == pytest.approx(RIGHT - 2 * CELL, abs=1.0)          # 右空二字 [G1]
+    # With Latin digits and the word processor's gaps around them the date is the longer line, so
+    # it takes 右空二字 and the 署名 starts two characters left of it (GB/T 9704 §7.3.5.2) [G1].
+    assert date.x1 - date.x0 > signature.x1 - signature.x0
+    assert date.x1 == pytest.approx(RIGHT - 2 * CELL, abs=1.0)
     assert date.x0 - signature.x0 == pytest.approx(2 * CELL, abs=1.0)        # 首字右移二字 [G1]
     assert date.baseline - signature.baseline == pytest.approx(PITCH, abs=0.01)
     note = by_text["（此件公开发布）"]

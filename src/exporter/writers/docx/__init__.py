@@ -34,7 +34,7 @@ from .furniture import FurnitureLayout, Placed
 from .sections import LandscapePageNumber, is_landscape, page_geometry, section_break
 from .table import Frame, TableWriter
 from .head import HeadLayout
-from .lines import TextMetrics, count_lines
+from .lines import TextMetrics, count_lines, renderer_metrics
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
 )
@@ -59,7 +59,6 @@ class _WordWriter:
         self.printed = printed_furniture(document.meta, profile)
         self.furniture = FurnitureLayout(self.printed, profile, self.text_width)
         self.condensed = self.furniture.condensed
-        self.punctuation_scale = self.furniture.punctuation_scale
         self._bookmark_ids = 0
         self.bookmark_names = bookmark_names(
             inline.indicator_id for _block, inlines in document.iter_inline_groups()
@@ -135,8 +134,7 @@ class _WordWriter:
         per_page = self.profile.grid.lines_per_page
         placed = Placed()
         if self.printed.head is not None:
-            placed.extend(HeadLayout(self.printed.head, self.profile, self.text_width, self.condensed,
-                                     self.punctuation_scale).placed())
+            placed.extend(HeadLayout(self.printed.head, self.profile, self.text_width, self.condensed).placed())
         placed.extend(self._title())
         placed.extend(self._recipients())
         last_start, last_element = placed.lines, None
@@ -224,9 +222,7 @@ class _WordWriter:
         role = self.profile.role("title")
         placed = Placed()
         width = self._width_pt(0)
-        metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
-                              run_boundary_pt=self.profile.docx.run_boundary_pt,
-                              fit_margin_pt=self.profile.docx.line_fit_margin_pt)
+        metrics = renderer_metrics(self.profile, role.size_pt, 0.0)
         for line in self.printed.title_lines:
             placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
                        count_lines(line, metrics, width, width))
@@ -253,7 +249,7 @@ class _WordWriter:
             fonts = role_fonts(role) if role.word_latin != self.body.word_latin else east_asian_font(role)
             return rpr(w("rStyle", {"val": char_style}) if char_style else None, fonts)
 
-        return text_runs(text, properties, self.punctuation_scale)
+        return text_runs(text, properties)
 
     def _first_line_twips(self, chars: float) -> int:
         return round(chars * styles.char_twips(self.body))

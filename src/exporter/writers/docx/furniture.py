@@ -12,7 +12,7 @@ from ...furniture import Furniture
 from ...profile import Profile
 from ...units import Pt, Twips
 from . import styles
-from .lines import TextMetrics, count_lines, rendered_width_pt
+from .lines import TextMetrics, count_lines, renderer_metrics, rendered_width_pt
 from .ooxml import indent, paragraph, role_fonts, rpr, run, text_runs, w
 
 
@@ -41,17 +41,12 @@ class FurnitureLayout:
         self.text_width = text_width_twips
         self.body = profile.role("body")
         self.char = styles.char_twips(self.body)
-        spacing = profile.grid.docx_char_spacing_pt
-        # Condensed runs set their punctuation apart (docx_ooxml.text_runs).
-        self.punctuation_scale = profile.docx.punctuation_width_percent if spacing else None
-        self.condensed = TextMetrics(self.body.size_pt, spacing, profile.docx.autospace_em,
-                                     profile.docx.punctuation_width_percent / 100, profile.docx.run_boundary_pt,
-                                     profile.docx.line_fit_margin_pt)
+        self.condensed = renderer_metrics(profile, self.body.size_pt, profile.grid.docx_char_spacing_pt)
 
     # -- shared -------------------------------------------------------------------------------
 
     def body_runs(self, text: str) -> list:
-        return text_runs(text, lambda: rpr(role_fonts(self.body)), self.punctuation_scale)
+        return text_runs(text, lambda: rpr(role_fonts(self.body)))
 
     def blank(self, style: str = styles.NORMAL):
         return paragraph(style)
@@ -170,9 +165,7 @@ class FurnitureLayout:
         if self.printed.cc:
             text = self.printed.cc
             hang = len(self.printed.cc_label) * char
-            metrics = TextMetrics(role.size_pt, 0.0, self.profile.docx.autospace_em,
-                                  run_boundary_pt=self.profile.docx.run_boundary_pt,
-                                  fit_margin_pt=self.profile.docx.line_fit_margin_pt)
+            metrics = renderer_metrics(self.profile, role.size_pt, 0.0)
             rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
         if self.printed.printed_by or self.printed.printed_on:
             rows.append(("", 0, 1))

@@ -31,8 +31,7 @@ _BODY_EM_BOTTOM_ABOVE_LINE_BOTTOM = 0.21
 
 
 class HeadLayout:
-    def __init__(self, head: Head, profile: Profile, text_width: int, condensed: TextMetrics,
-                 punctuation_scale: float | None):
+    def __init__(self, head: Head, profile: Profile, text_width: int, condensed: TextMetrics):
         self.head = head
         self.profile = profile
         self.settings = profile.head
@@ -41,7 +40,6 @@ class HeadLayout:
         self.body = profile.role("body")
         self.char = styles.char_twips(self.body)
         self.condensed = condensed
-        self.punctuation_scale = punctuation_scale
 
     # -- the whole head -----------------------------------------------------------------------
 
@@ -95,7 +93,7 @@ class HeadLayout:
         role = self.profile.role(role_name)
         if size_pt is None and role.size_pt == self.body.size_pt:
             return rendered_width_pt(text, self.condensed)
-        metrics = TextMetrics(size_pt or role.size_pt, 0.0, self.profile.docx.autospace_em)
+        metrics = TextMetrics(size_pt or role.size_pt, 0.0, self.profile.renderer.autospace_em)
         return rendered_width_pt(text, metrics)
 
     def _mark(self, used: int) -> tuple[list, int, int]:

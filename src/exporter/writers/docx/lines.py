@@ -9,20 +9,23 @@ The model: Chinese characters and full-width punctuation are one em wide; half-w
 uses the advance widths of Times New Roman (Liberation Serif has the same metrics); a run of
 half-width characters without spaces cannot be broken; characters that may not start a line
 stick to the one before, and those that may not end a line to the one after (kinsoku);
-、。，． may hang past the right edge (Word's and LibreOffice's default punctuation overflow);
-a letter or digit touching a Chinese character (not punctuation) gets the renderers' automatic
-Asian/Latin gap (LibreOffice always applies it: it ignores `w:autoSpaceDE`/`w:autoSpaceDN`).
+the marks of the profile's renderer model may hang past the right edge; a letter or digit
+touching a Chinese character (not punctuation) gets the renderer's automatic Asian/Latin gap
+(LibreOffice always applies it: it ignores `w:autoSpaceDE`/`w:autoSpaceDN`). The constants are
+the profile's [renderer], the ones the PDF engine breaks lines with.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
 # Kinsoku, hanging and full width as Word and LibreOffice apply them, not as GB/T 15834 states
 # them: this module predicts those renderers (exporter.cjk says where they differ and why).
-from ...cjk import WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, word_sets_full_width
+from ...cjk import (
+    WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, line_breaking_rules, word_sets_full_width,
+)
+from ...profile import Profile
 
 # Advance widths in em of Times New Roman = Liberation Serif (metric-compatible), by character.
 _LATIN_EM: dict[str, float] = {}
@@ -56,53 +59,35 @@ class _Token:
     hang: float = 0.0  # width of a trailing character allowed to overhang the right edge
 
 
-def _autospaced(before: str, after: str) -> bool:
-    """Whether the renderers put their automatic gap between these two characters: a letter or
-    digit next to a Chinese character (not next to punctuation) [measured in LibreOffice 7.4]."""
-    for latin, other in ((before, after), (after, before)):
-        if latin.isascii() and latin.isalnum() and word_sets_full_width(other) and unicodedata.category(other)[0] in "LN":
-            return True
-    return False
-
-
-def is_punctuation(ch: str) -> bool:
-    """Full-width punctuation (、。，：“” 《 …), which the writer sets without negative spacing."""
-    return word_sets_full_width(ch) and unicodedata.category(ch)[0] == "P"
-
-
-def punctuation_segments(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into runs of punctuation and of everything else, in order."""
-    segments: list[tuple[str, bool]] = []
-    for ch in text:
-        punct = is_punctuation(ch)
-        if segments and segments[-1][1] == punct:
-            segments[-1] = (segments[-1][0] + ch, punct)
-        else:
-            segments.append((ch, punct))
-    return segments
+_autospaced = autospaced
 
 
 @dataclass(frozen=True)
 class TextMetrics:
-    """How a run's characters advance: font size, character spacing, the Asian/Latin autospace
-    gap, and, when the text is condensed, the width of punctuation set at a reduced scale
-    without spacing (see the writer's note on LibreOffice's hanging punctuation)."""
+    """How a run's characters advance and where its lines may break, in the renderer model of
+    the profile ([renderer]): font size, character spacing, the Asian/Latin autospace gap, the
+    kinsoku tables and the marks that may hang past the right edge."""
 
     size_pt: float
     spacing_pt: float = 0.0
     autospace_em: float = 0.0
-    punctuation_scale: float = 1.0
     run_boundary_pt: float = 0.0
     fit_margin_pt: float = 0.0
-
-    @property
-    def splits_punctuation(self) -> bool:
-        return bool(self.spacing_pt)
+    hanging: frozenset[str] = WORD_HANGING
+    no_start: frozenset[str] = WORD_NO_LINE_START
+    no_end: frozenset[str] = WORD_NO_LINE_END
 
     def advance(self, ch: str) -> float:
-        if self.splits_punctuation and is_punctuation(ch):
-            return advance_em(ch) * self.size_pt * self.punctuation_scale
         return advance_em(ch) * self.size_pt + self.spacing_pt
+
+
+def renderer_metrics(profile: Profile, size_pt: float, spacing_pt: float) -> TextMetrics:
+    """The metrics of text at `size_pt` with `spacing_pt` after each character, in the profile's
+    renderer model (the constants the PDF engine breaks lines with)."""
+    renderer = profile.renderer
+    no_start, no_end = line_breaking_rules(renderer.line_breaking)
+    return TextMetrics(size_pt, spacing_pt, renderer.autospace_em, profile.docx.run_boundary_pt,
+                       profile.docx.line_fit_margin_pt, frozenset(renderer.hanging), no_start, no_end)
 
 
 def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
@@ -112,19 +97,13 @@ def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
     return width + gaps * metrics.autospace_em * metrics.size_pt
 
 
-def _run_starts(runs: Sequence[str], metrics: TextMetrics) -> set[int]:
-    """Indices of the characters that start a new run (the writer's runs, and the runs it
-    makes of punctuation in condensed text)."""
+def _run_starts(runs: Sequence[str]) -> set[int]:
+    """Indices of the characters that start a new run."""
     starts: set[int] = set()
     index = 0
     for text in runs:
         if index and text:
             starts.add(index)
-        if metrics.splits_punctuation:
-            offset = index
-            for segment, _ in punctuation_segments(text)[:-1]:
-                offset += len(segment)
-                starts.add(offset)
         index += len(text)
     return starts
 
@@ -132,7 +111,7 @@ def _run_starts(runs: Sequence[str], metrics: TextMetrics) -> set[int]:
 def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     """Break opportunities: around each full-width character, and at spaces."""
     text = "".join(runs)
-    run_starts = _run_starts(runs, metrics)
+    run_starts = _run_starts(runs)
     raw: list[_Token] = []
     latin = ""
     latin_width = 0.0
@@ -166,15 +145,15 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     stick_to_next = False
     for token in raw:
         first, last = token.text[0], token.text[-1]
-        if glued and not token.is_space and (stick_to_next or first in WORD_NO_LINE_START):
+        if glued and not token.is_space and (stick_to_next or first in metrics.no_start):
             previous = glued[-1]
             previous.text += token.text
             previous.width += token.width
-            previous.hang = token.width if last in WORD_HANGING else 0.0
+            previous.hang = token.width if last in metrics.hanging else 0.0
         else:
-            token.hang = token.width if last in WORD_HANGING else 0.0
+            token.hang = token.width if last in metrics.hanging else 0.0
             glued.append(token)
-        stick_to_next = not token.is_space and last in WORD_NO_LINE_END
+        stick_to_next = not token.is_space and last in metrics.no_end
     return glued
 
 

@@ -13,7 +13,6 @@ from docx.oxml.ns import qn
 
 from ...profile import Profile, Role
 from ...units import Pt
-from .lines import punctuation_segments
 
 
 def w(tag: str, attrs: dict | None = None, *children) -> OxmlElement:
@@ -121,19 +120,10 @@ def run(text: str, rpr_element: OxmlElement | None) -> OxmlElement:
     return w("r", None, rpr_element, text_element(text))
 
 
-def text_runs(text: str, make_rpr, punctuation_scale_percent: float | None = None) -> list[OxmlElement]:
-    """Runs of `text`. With a scale, full-width punctuation gets runs of its own set at that width
-    without character spacing: LibreOffice does not paint a hanging or line-opening punctuation
-    mark that carries negative spacing (measured with 7.4), and a scaled mark keeps 28 to a line."""
-    if punctuation_scale_percent is None:
-        return [run(text, make_rpr())]
-    runs = []
-    for segment, punctuation in punctuation_segments(text):
-        properties = make_rpr()
-        if punctuation:
-            properties = rpr(*list(properties), w("spacing", {"val": 0}), w("w", {"val": round(punctuation_scale_percent)}))
-        runs.append(run(segment, properties))
-    return runs
+def text_runs(text: str, make_rpr) -> list[OxmlElement]:
+    """The runs of `text`: one, in the paragraph's own spacing. Never a scaled run (w:w): the
+    text must stay editable, and LibreOffice failed to paint scaled hanging marks."""
+    return [run(text, make_rpr())]
 
 
 def paragraph(style: str, children: Iterable[OxmlElement] = (), extra_ppr: Iterable[OxmlElement | None] = ()) -> OxmlElement:

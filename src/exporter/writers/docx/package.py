@@ -127,6 +127,11 @@ def adjust_settings(document: WordDocument, profile: Profile) -> None:
     for tag in ("w:savePreviewPicture", "w:mirrorMargins", "w:gutterAtTop"):
         for element in settings.findall(qn(tag)):
             settings.remove(element)
+    # Punctuation compression as the renderer model says (LibreOffice ignores the setting and
+    # never compresses; Word's line-fit squeeze follows it, ECMA-376 §17.15.1.18).
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is not None:
+        control.set(qn("w:val"), "compressPunctuation" if profile.renderer.compress_punctuation else "doNotCompress")
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:val"), profile.docx.language)

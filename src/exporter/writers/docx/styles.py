@@ -110,8 +110,9 @@ def build_styles(profile: Profile, geometry: Geometry, with_tables: bool = False
     styles.append(_paragraph_style(NOTE, "附注", None, ppr(
         indent(first_line=round(profile.note.indent_chars * char)), w("jc", {"val": justify}),
     ), role_rpr(body, profile, spacing_pt)))
+    # Left-aligned: justifying a wrapped item would move "1." off the column "2." starts in.
     styles.append(_paragraph_style(ATTACHMENTS, "附件说明", None, ppr(
-        indent(first_line=round(profile.attachments.indent_chars * char)), w("jc", {"val": justify}),
+        indent(first_line=round(profile.attachments.indent_chars * char)), w("jc", {"val": "left"}),
     ), role_rpr(body, profile, spacing_pt)))
     imprint = profile.role("imprint")
     imprint_indent = round(profile.imprint.indent_chars * char_twips(imprint))
@@ -190,6 +191,10 @@ def _doc_defaults(profile: Profile):
                                      w("lang", {"val": profile.docx.latin_language, "eastAsia": lang}))),
              w("pPrDefault", None, ppr(
                  flag("widowControl", profile.grid.widow_control),
+                 # Explicit "on": Word hangs its marks as by default, while LibreOffice, which reads the
+                 # value inverted, hangs nothing; it does not paint a hanging mark in the condensed
+                 # (−0.25 pt) text of this .docx, so a hang there would lose the mark on screen.
+                 flag("overflowPunct", True),
                  flag("snapToGrid", False),
                  exact_spacing(profile.grid.docx_line_pitch_twips),
              )))

@@ -35,9 +35,10 @@ def is_word_char(char: str) -> bool:
     return code < 0x2000 and char.isalnum()
 
 
-def break_allowed(before: str, after: str) -> bool:
-    """May a line end between these two characters?"""
-    if after in NO_START or before in NO_END or after in SPACES:
+def break_allowed(before: str, after: str, no_start: frozenset[str] = NO_START,
+                  no_end: frozenset[str] = NO_END) -> bool:
+    """May a line end between these two characters (under these kinsoku tables)?"""
+    if after in no_start or before in no_end or after in SPACES:
         return False
     if before == after and before in DOUBLED:
         return False
@@ -57,6 +58,15 @@ class Measure:
     justify: bool = True
     hang: bool = False
     right_indent: float = 0.0
+    # The renderer model's kinsoku tables and the marks it lets hang (exporter.cjk variants).
+    no_start: frozenset[str] = NO_START
+    no_end: frozenset[str] = NO_END
+    hangable: frozenset[str] = HANGABLE
+    # What the renderer fits lines with, when it differs from the drawing grid: Word and
+    # LibreOffice set 3号 text at 16 pt − 0.25 pt (the .docx's condensation), not on the PDF's
+    # 15.793 pt cell, and indent by ems (2 × 16 pt), not cells. None: as drawn.
+    fit_spacing: float | None = None
+    fit_indents: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,21 +97,27 @@ EPSILON = 0.01
 
 
 def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
-                    squeezable: Sequence[float] | None = None) -> list[Line]:
+                    squeezable: Sequence[float] | None = None, gaps: Sequence[float] | None = None) -> list[Line]:
     """Lines for a paragraph whose characters have these advances (pt). `squeezable` gives,
     per character, how many pt of blank it may give up to fit one more cluster on a line
-    (see punctuation.allowances); without it nothing is compressed."""
+    (see punctuation.allowances); without it nothing is compressed. `gaps` gives, per character,
+    a fixed space after it (the renderer's gap between a Chinese character and a digit or Latin
+    letter); a gap at a line's end is dropped, as Word and LibreOffice drop it."""
     n = len(chars)
     if n == 0:
         return []
     base = measure.base_spacing
-    cell = [a + base for a in advances]
+    fit_base = base if measure.fit_spacing is None else measure.fit_spacing
+    gap = list(gaps) if gaps is not None else [0.0] * n
+    cell = [a + fit_base + g for a, g in zip(advances, gap)]
     prefix = [0.0, *accumulate(cell)]
-    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i])]
+    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)]
     starts.append(n)
 
+    first_fit, rest_fit = measure.fit_indents or (measure.first_indent, measure.rest_indent)
+
     def avail(line_no: int) -> float:
-        indent = measure.first_indent if line_no == 0 else measure.rest_indent
+        indent = first_fit if line_no == 0 else rest_fit
         return measure.width - indent - measure.right_indent
 
     def core_end(a: int, b: int) -> int:
@@ -117,11 +133,11 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
         a, b = starts[k], starts[k + 1]
         room = avail(len(bounds))
         core = core_end(a, b)
-        need = prefix[core] - prefix[a]
+        need = prefix[core] - prefix[a] - (gap[core - 1] if core > a else 0.0)
         if used + need <= room + EPSILON:
             used += prefix[b] - prefix[a]
             continue
-        if measure.hang and core > a and chars[core - 1] in HANGABLE and \
+        if measure.hang and core > a and chars[core - 1] in measure.hangable and \
                 used + need - cell[core - 1] <= room + EPSILON:
             bounds.append((line_start, b, True, ()))
             line_start, used = b, 0.0
@@ -130,7 +146,8 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
             # Squeeze only where pushing back would leave a loose line, and only when that
             # takes less space away than justifying would add: a full line stays as it is.
             shortage = used + need - room
-            slack = room - (prefix[core_end(line_start, a)] - prefix[line_start])
+            line_core = core_end(line_start, a)
+            slack = room - (prefix[line_core] - prefix[line_start]) + (gap[line_core - 1] if line_core > line_start else 0.0)
             if EPSILON < slack and shortage <= slack and \
                     shortage <= squeeze.available(line_start, core) + EPSILON:
                 bounds.append((line_start, b, False, squeeze.distribute(line_start, core, shortage)))
@@ -158,7 +175,9 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
         if is_word_char(chars[i - 1]) and is_word_char(chars[i]):
             word_gap[i] = 1
     word_prefix = [0, *accumulate(word_gap)]
-    advance_prefix = [0.0, *accumulate(advances)]
+    # A gap belongs to the space between a character and the next: the advances a line's
+    # spacing is computed from include the gaps inside the line, never the one after its end.
+    advance_prefix = [0.0, *accumulate(a + g for a, g in zip(advances, gap))]
 
     lines = []
     last = len(bounds) - 1
@@ -171,18 +190,19 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
         count = stretch_end - s
         target = measure.width - indent - measure.right_indent
         given = sum(amount for _index, amount in squeezed)
-        natural_end = advance_prefix[stretch_end] - advance_prefix[s] - given + base * (count - 1)
+        end_gap = gap[stretch_end - 1] if stretch_end > s else 0.0
+        natural_end = advance_prefix[stretch_end] - advance_prefix[s] - end_gap - given + base * (count - 1)
         # A paragraph's last line is set with the grid spacing, unless a full last line would
         # then poke past the measure (28 ideographs are 0.2 pt wider than 156 mm at 16 pt).
         overfull = natural_end > target + EPSILON
         if (measure.justify and number != last or overfull) and count > 1:
             words = word_prefix[stretch_end] - word_prefix[s + 1]
-            gaps = count - 1
-            natural = advance_prefix[stretch_end] - advance_prefix[s] - given
-            if gaps > words:
-                spacing = (target - natural - words * base) / (gaps - words)
+            openings = count - 1
+            natural = advance_prefix[stretch_end] - advance_prefix[s] - end_gap - given
+            if openings > words:
+                spacing = (target - natural - words * base) / (openings - words)
             else:
-                spacing = word_spacing = (target - natural) / gaps
+                spacing = word_spacing = (target - natural) / openings
             justified = True
         lines.append(Line(s, e, draw_end, indent, spacing, word_spacing, justified, hung, squeezed))
     return lines

@@ -8,9 +8,10 @@ ends a page alone) and the chain from the last line of text through 署名, 成�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence, assert_never
 
+from ...cjk import autospaced, line_breaking_rules
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import Furniture, furniture
@@ -83,7 +84,13 @@ class Typesetter:
         self.profile = profile
         self.fonts = fonts
         self.geometry = geometry
-        self.squeeze_fraction = profile.pdf.max_punctuation_compression  # at most half a cell: the profile checks it
+        renderer = profile.renderer
+        # 标点挤压 only when the renderer model compresses (at most half a cell: the profile checks it).
+        self.squeeze_fraction = profile.pdf.max_punctuation_compression if renderer.compress_punctuation else 0.0
+        self.autospace_em = renderer.autospace_em
+        self.no_start, self.no_end = line_breaking_rules(renderer.line_breaking)
+        self.hangable = frozenset(renderer.hanging)
+        self.docx_metrics = renderer.docx_metrics
 
     def size(self, role: str) -> float:
         return self.profile.role(role).size_pt
@@ -101,11 +108,17 @@ class Typesetter:
     def advances(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float]) -> list[float]:
         return [f.advance(c) * s for c, f, s in zip(text, fonts, sizes)]
 
+    def gaps(self, text: str, sizes: Sequence[float]) -> list[float]:
+        """Per character, the renderer's Asian/Latin gap after it (0 where there is none)."""
+        return [self.autospace_em * sizes[i] if i + 1 < len(text) and autospaced(text[i], text[i + 1]) else 0.0
+                for i in range(len(text))]
+
     def width(self, text: str, role: str) -> float:
         """Drawn width of a string at its role's grid spacing."""
         text_, fonts, sizes = self.styled([(text, role)])
         size = self.size(role)
-        return natural_width(self.advances(text_, fonts, sizes), self.geometry.base_spacing(size))
+        return natural_width(self.advances(text_, fonts, sizes), self.geometry.base_spacing(size)) + \
+            sum(self.gaps(text_, sizes))
 
     def cells(self, text: str, role: str) -> float:
         """Room a string takes on the grid (its width plus the spacing after its last character)."""
@@ -116,10 +129,11 @@ class Typesetter:
         text, fonts, sizes = self.styled(segments)
         advances = self.advances(text, fonts, sizes)
         squeezable = self.squeezable(text, fonts, sizes, advances)
+        gaps = self.gaps(text, sizes)
         placed = []
-        for line in break_paragraph(text, advances, measure, squeezable):
+        for line in break_paragraph(text, advances, measure, squeezable, gaps):
             placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
-                                                         line.spacing, line.word_spacing, line.squeezed))))
+                                                         line.spacing, line.word_spacing, line.squeezed, gaps))))
         return placed
 
     def squeezable(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float],
@@ -134,32 +148,45 @@ class Typesetter:
         text_, fonts, sizes = self.styled([(text, role)])
         spacing = self.geometry.base_spacing(self.size(role))
         advances = self.advances(text_, fonts, sizes)
-        return PlacedLine(x, tuple(_runs(text_, fonts, sizes, advances, 0, len(text_), spacing, spacing)))
+        return PlacedLine(x, tuple(_runs(text_, fonts, sizes, advances, 0, len(text_), spacing, spacing,
+                                         gaps=self.gaps(text_, sizes))))
 
     def measure(self, role: str, first_chars: float = 0.0, rest_chars: float = 0.0,
                 first: float | None = None, rest: float | None = None, right: float = 0.0) -> Measure:
         size = self.size(role)
         unit = self.geometry.char_unit(size)
+        first_indent = first if first is not None else first_chars * unit
+        rest_indent = rest if rest is not None else rest_chars * unit
+        # The .docx indents by ems (twips of the role's size) and condenses 3号 text by its own spacing.
+        fit_indents = (first if first is not None else first_chars * size,
+                       rest if rest is not None else rest_chars * size)
+        base = self.geometry.base_spacing(size)
         return Measure(
             width=self.geometry.text_width,
-            first_indent=first if first is not None else first_chars * unit,
-            rest_indent=rest if rest is not None else rest_chars * unit,
-            base_spacing=self.geometry.base_spacing(size),
+            first_indent=first_indent,
+            rest_indent=rest_indent,
+            base_spacing=base,
             justify=self.profile.body.justify,
-            hang=self.profile.pdf.hang_punctuation,
+            hang=bool(self.hangable),
             right_indent=right,
+            no_start=self.no_start,
+            no_end=self.no_end,
+            hangable=self.hangable,
+            fit_spacing=(self.profile.grid.docx_char_spacing_pt if base else 0.0) if self.docx_metrics else None,
+            fit_indents=fit_indents if self.docx_metrics else None,
         )
 
 
 def _runs(text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float], advances: Sequence[float],
           start: int, end: int, spacing: float, word_spacing: float,
-          squeezed: Sequence[tuple[int, float]] = ()) -> list[Run]:
+          squeezed: Sequence[tuple[int, float]] = (), gaps: Sequence[float] | None = None) -> list[Run]:
     """Split characters [start, end) where the font, the size or the spacing after a character
     changes (the spacing after a line's last character does not matter).
 
     A squeezed mark keeps its ink where the full-width glyph has it: "，" (blank on the right)
     pulls the next character in, "“" (blank on the left) is itself drawn further left."""
-    afters = [_spacing_after(text, i, end, spacing, word_spacing) for i in range(start, end)]
+    afters = [_spacing_after(text, i, end, spacing, word_spacing) + (gaps[i] if gaps and i < end - 1 else 0.0)
+              for i in range(start, end)]
     for index, amount in squeezed:
         owner = index if blank_side(text[index]) == "right" else index - 1
         afters[owner - start] -= amount
@@ -275,7 +302,8 @@ class _Composer:
         for k, ((number, _), text) in enumerate(zip(self.stuff.attachments, self.stuff.attachment_texts)):
             first = left if k == 0 else left + label
             rest = left + label + self.ts.cells(number, "body")
-            measure = self.ts.measure("body", first=first, rest=rest)
+            # Not justified: stretching the first line would move "1." off the column "2." starts in.
+            measure = replace(self.ts.measure("body", first=first, rest=rest), justify=False)
             self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text")
 
     def signature(self) -> None:

@@ -412,7 +412,7 @@ def lay_out_table(table: Table, ts: Typesetter) -> TableFlow:
         size = ts.size(CAPTION_ROLE)
         descent = ts.fonts.primary[CAPTION_ROLE].em_descent
         measure = Measure(width=width, first_indent=0.0, rest_indent=0.0, base_spacing=geometry.base_spacing(size),
-                          justify=False, hang=profile.pdf.hang_punctuation)
+                          justify=False, hang=False)
         for line in ts.paragraph([(caption, CAPTION_ROLE)], measure):
             caption_lines.append((_aligned(line, 0.0, width, settings.caption_alignment), size, descent))
     unit = None
@@ -425,7 +425,7 @@ def lay_out_table(table: Table, ts: Typesetter) -> TableFlow:
     for text in note_texts(table):
         measure = Measure(width=width, first_indent=indent, rest_indent=indent,
                           base_spacing=geometry.base_spacing(body_size), justify=profile.body.justify,
-                          hang=profile.pdf.hang_punctuation)
+                          hang=False)
         notes.extend((line, body_size, body_descent) for line in ts.paragraph([(text, BODY_ROLE)], measure))
     return TableFlow(
         table=table, landscape=landscape, width=width, columns=tuple(columns), row_tops=tuple(row_tops),
