@@ -13,12 +13,11 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
 from . import __version__
-from .coverage import font_warnings
 from .diagnostics import EXIT_CODES, Diagnostic, ExportError, InternalError
 from .pipeline import SourceOutcome, export_source, find_sources, read
 from .writers import available_formats, get_writer
@@ -70,7 +69,21 @@ INTERRUPTED_EXPORT = "interrupted; the outputs of unfinished sources are unchang
 
 
 class _Program(click.Group):
-    """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback."""
+    """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback.
+
+    A command whose options come from a heavy package (`import`, whose switches are the
+    importer's clean-ups) is built only when it is named or listed, so `all` and `check`
+    do not import the importer."""
+
+    lazy_commands: dict[str, "Callable[[], click.Command]"] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            self.add_command(self.lazy_commands[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args, **kwargs):  # type: ignore[override]
         kwargs.pop("standalone_mode", None)
@@ -122,6 +135,8 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
         for path in _sources(sources):
             try:
                 document, profile, warnings = read(path, profile_name)
+                from .coverage import font_warnings  # after the first read: a bad source costs no font lookup
+
                 warnings.extend(font_warnings(document, profile))
                 reporter.diagnostics(warnings)
                 reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
@@ -406,27 +421,33 @@ def _import_switches(func):
     return func
 
 
-@main.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default="source", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the generated <stem>.md.")
-@click.option("--title", help="The title, for a text that has no title line.")
-@click.option("--force", is_flag=True, help="Replace an existing <stem>.md.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write the import report to this file.")
-@_import_switches
-@click.pass_obj
-def import_(reporter: Reporter, files: tuple[str, ...], output: str, title: str | None, force: bool,
-            report_path: str | None, **switches: bool) -> None:
-    """Make a first-draft source from FILE(s): plain text (.txt) or Word (.docx).
+def _import_command() -> click.Command:
+    @click.command(name="import")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.option("-o", "--output", default="source", show_default=True, type=click.Path(file_okay=False),
+                  help="Folder for the generated <stem>.md.")
+    @click.option("--title", help="The title, for a text that has no title line.")
+    @click.option("--force", is_flag=True, help="Replace an existing <stem>.md.")
+    @click.option("--report", "report_path", type=click.Path(dir_okay=False),
+                  help="Also write the import report to this file.")
+    @_import_switches
+    @click.pass_obj
+    def import_(reporter: Reporter, files: tuple[str, ...], output: str, title: str | None, force: bool,
+                report_path: str | None, **switches: bool) -> None:
+        """Make a first-draft source from FILE(s): plain text (.txt) or Word (.docx).
 
-    Writes <stem>.md to the output folder, then prints what was recognised, changed, dropped
-    and moved, and every figure tagged for review. Check the draft with `exporter check`."""
-    from .importer.command import import_files
+        Writes <stem>.md to the output folder, then prints what was recognised, changed, dropped
+        and moved, and every figure tagged for review. Check the draft with `exporter check`."""
+        from .importer.command import import_files
 
-    disabled = frozenset(name[3:] for name, on in switches.items() if on)
-    sys.exit(import_files(reporter, files, Path(output), title, force, disabled,
-                          Path(report_path) if report_path else None))
+        disabled = frozenset(name[3:] for name, on in switches.items() if on)
+        sys.exit(import_files(reporter, files, Path(output), title, force, disabled,
+                              Path(report_path) if report_path else None))
+
+    return import_
+
+
+_Program.lazy_commands["import"] = _import_command
 
 
 @main.command()
