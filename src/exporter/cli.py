@@ -230,7 +230,7 @@ class _NoBar:
 
 def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
          show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """Yield each source's outcome as it finishes; one child process per source when jobs > 1."""
+    """Yield each source's outcome as it finishes; in `jobs` worker processes when jobs > 1."""
     if jobs <= 1 or len(paths) == 1:
         for path in paths:
             yield export_source(path, formats, output, profile_name, show_tracebacks, force)
@@ -240,9 +240,11 @@ def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str 
 
 def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
                       show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """A process per source, so one killed by the OOM killer fails alone and the batch goes on
-    (a pool would break as a whole). Forked after the writers are imported, so each child
-    starts with them loaded."""
+    """Up to `jobs` worker processes, each handed one source at a time and kept for the next:
+    a worker imports the writers once (it is forked after the parent imported them) and keeps
+    its loaded fonts and profiles from source to source. A worker killed by the OOM killer
+    fails the source it held alone; a fresh worker takes its place and the batch goes on
+    (a multiprocessing pool would break as a whole)."""
     import multiprocessing
     from multiprocessing.connection import Connection, wait
     from multiprocessing.process import BaseProcess
@@ -251,42 +253,70 @@ def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profi
         get_writer(fmt)
     context = multiprocessing.get_context("fork")
     waiting = list(paths)
-    running: dict[Connection, tuple[BaseProcess, Path]] = {}
+    idle: list[tuple[BaseProcess, Connection]] = []
+    busy: dict[Connection, tuple[BaseProcess, Path]] = {}
+
+    def start_worker() -> tuple[BaseProcess, Connection]:
+        here, there = context.Pipe(duplex=True)
+        worker: BaseProcess = context.Process(target=_worker, daemon=True,
+                                              args=(there, formats, output, profile_name, show_tracebacks, force))
+        worker.start()
+        there.close()
+        return worker, here
+
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
+        while waiting or busy:
+            while waiting and (idle or len(busy) < jobs):
+                worker, connection = idle.pop() if idle else start_worker()
                 path = waiting.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                child: BaseProcess = context.Process(target=_export_in_child, daemon=True,
-                                          args=(sender, path, formats, output, profile_name, show_tracebacks, force))
-                child.start()
-                sender.close()
-                running[receiver] = (child, path)
-            for ready in wait(list(running)):
-                assert isinstance(ready, Connection)
-                process, path = running.pop(ready)
                 try:
-                    outcome = ready.recv()
-                except EOFError:
+                    connection.send(path)
+                except OSError:  # it died while idle: the source goes to a fresh worker
+                    connection.close()
+                    worker.join()
+                    waiting.insert(0, path)
+                    continue
+                busy[connection] = (worker, path)
+            for ready in wait(list(busy)):
+                assert isinstance(ready, Connection)
+                worker, path = busy.pop(ready)
+                try:
+                    outcome: SourceOutcome | None = ready.recv()
+                except (EOFError, OSError):
                     outcome = None
-                ready.close()
-                process.join()
-                yield outcome if outcome is not None else _died(path, process.exitcode)
+                if outcome is None:
+                    ready.close()
+                    worker.join()
+                    yield _died(path, worker.exitcode)
+                else:
+                    idle.append((worker, ready))
+                    yield outcome
+        for worker, connection in idle:
+            connection.send(None)
+        for worker, connection in idle:
+            worker.join()
+            connection.close()
+        idle.clear()
     finally:
-        # Ctrl-C or an error in this process: let each child clean up its temporaries and stop.
-        for child, _path in running.values():
-            if child.pid is not None and child.exitcode is None:
-                os.kill(child.pid, signal.SIGINT)
-        for child, _path in running.values():
-            child.join()
+        # Ctrl-C or an error in this process: let each worker clean up its temporaries and stop.
+        workers = [w for w, _path in busy.values()] + [w for w, _connection in idle]
+        for worker in workers:
+            if worker.pid is not None and worker.exitcode is None:
+                os.kill(worker.pid, signal.SIGINT)
+        for worker in workers:
+            worker.join()
 
 
-def _export_in_child(sender, path: Path, formats: list[str], output: Path, profile_name: str | None,
-                     show_tracebacks: bool, force: bool) -> None:
+def _worker(connection, formats: list[str], output: Path, profile_name: str | None, show_tracebacks: bool,
+            force: bool) -> None:
+    """Export each source the parent sends until it sends None."""
     try:
-        sender.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
+        while (path := connection.recv()) is not None:
+            connection.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
     except KeyboardInterrupt:
         sys.exit(EXIT_CODES["interrupted"])  # the parent reports the interruption
+    except EOFError:
+        pass  # the parent is gone
 
 
 def _died(path: Path, exitcode: int | None) -> SourceOutcome:
