@@ -364,6 +364,44 @@ def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name
     _export(reporter, sources, formats, output, profile_name, jobs, force)
 
 
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
+              help="Output folder; files are named <source stem>.<ext>.")
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.option("--force", is_flag=True,
+              help="Replace existing outputs even if exporter did not write them (or they were changed since).")
+@click.pass_obj
+def watch(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, force: bool) -> None:
+    """Export SOURCE(s) as `all` does, then again each time one is saved; Ctrl-C stops.
+
+    Errors and warnings are printed as `check` prints them; a source with errors keeps the
+    outputs of its last good export. With no SOURCE, source/*.md is watched (a file added
+    there is picked up); a folder means every *.md in it."""
+    from .watch import watch as watch_sources
+
+    formats = available_formats()
+    _sources(sources)  # nothing to watch is a usage error now, not a silent wait
+    folder = Path(output)
+
+    def report(outcome: SourceOutcome, what: str) -> None:
+        reporter.diagnostics(outcome.diagnostics)
+        if outcome.ok:
+            reporter.info(f"{outcome.source}: {what} in {outcome.seconds:.2f} s")
+        else:
+            reporter.info(f"{outcome.source}: not exported; the outputs of its last good export are kept")
+
+    try:
+        _recover(folder)
+        for fmt in formats:
+            get_writer(fmt)
+        reporter.info(f"watching {', '.join(str(p) for p in _sources(sources))} (Ctrl-C to stop)")
+        watch_sources(lambda: _distinct_outputs(find_sources(sources)), formats, folder, profile_name,
+                      reporter.verbosity > 0, force, report)
+    except KeyboardInterrupt:
+        _interrupted("stopped")
+
+
 def _single_format_command(fmt: str, description: str) -> None:
     @_with_common
     @click.pass_obj
