@@ -13,12 +13,11 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
 from . import __version__
-from .coverage import font_warnings
 from .diagnostics import EXIT_CODES, Diagnostic, ExportError, InternalError
 from .pipeline import SourceOutcome, export_source, find_sources, read
 from .writers import available_formats, get_writer
@@ -70,7 +69,21 @@ INTERRUPTED_EXPORT = "interrupted; the outputs of unfinished sources are unchang
 
 
 class _Program(click.Group):
-    """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback."""
+    """Ctrl-C anywhere (click's own parsing included) exits 130 without a traceback.
+
+    A command whose options come from a heavy package (`import`, whose switches are the
+    importer's clean-ups) is built only when it is named or listed, so `all` and `check`
+    do not import the importer."""
+
+    lazy_commands: dict[str, "Callable[[], click.Command]"] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            self.add_command(self.lazy_commands[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args, **kwargs):  # type: ignore[override]
         kwargs.pop("standalone_mode", None)
@@ -122,6 +135,8 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
         for path in _sources(sources):
             try:
                 document, profile, warnings = read(path, profile_name)
+                from .coverage import font_warnings  # after the first read: a bad source costs no font lookup
+
                 warnings.extend(font_warnings(document, profile))
                 reporter.diagnostics(warnings)
                 reporter.detail(f"{path}: {len(document.blocks)} blocks, {len(document.indicators)} indicators, "
@@ -215,7 +230,7 @@ class _NoBar:
 
 def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
          show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """Yield each source's outcome as it finishes; one child process per source when jobs > 1."""
+    """Yield each source's outcome as it finishes; in `jobs` worker processes when jobs > 1."""
     if jobs <= 1 or len(paths) == 1:
         for path in paths:
             yield export_source(path, formats, output, profile_name, show_tracebacks, force)
@@ -225,9 +240,11 @@ def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str 
 
 def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
                       show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """A process per source, so one killed by the OOM killer fails alone and the batch goes on
-    (a pool would break as a whole). Forked after the writers are imported, so each child
-    starts with them loaded."""
+    """Up to `jobs` worker processes, each handed one source at a time and kept for the next:
+    a worker imports the writers once (it is forked after the parent imported them) and keeps
+    its loaded fonts and profiles from source to source. A worker killed by the OOM killer
+    fails the source it held alone; a fresh worker takes its place and the batch goes on
+    (a multiprocessing pool would break as a whole)."""
     import multiprocessing
     from multiprocessing.connection import Connection, wait
     from multiprocessing.process import BaseProcess
@@ -236,42 +253,70 @@ def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profi
         get_writer(fmt)
     context = multiprocessing.get_context("fork")
     waiting = list(paths)
-    running: dict[Connection, tuple[BaseProcess, Path]] = {}
+    idle: list[tuple[BaseProcess, Connection]] = []
+    busy: dict[Connection, tuple[BaseProcess, Path]] = {}
+
+    def start_worker() -> tuple[BaseProcess, Connection]:
+        here, there = context.Pipe(duplex=True)
+        worker: BaseProcess = context.Process(target=_worker, daemon=True,
+                                              args=(there, formats, output, profile_name, show_tracebacks, force))
+        worker.start()
+        there.close()
+        return worker, here
+
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
+        while waiting or busy:
+            while waiting and (idle or len(busy) < jobs):
+                worker, connection = idle.pop() if idle else start_worker()
                 path = waiting.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                child: BaseProcess = context.Process(target=_export_in_child, daemon=True,
-                                          args=(sender, path, formats, output, profile_name, show_tracebacks, force))
-                child.start()
-                sender.close()
-                running[receiver] = (child, path)
-            for ready in wait(list(running)):
-                assert isinstance(ready, Connection)
-                process, path = running.pop(ready)
                 try:
-                    outcome = ready.recv()
-                except EOFError:
+                    connection.send(path)
+                except OSError:  # it died while idle: the source goes to a fresh worker
+                    connection.close()
+                    worker.join()
+                    waiting.insert(0, path)
+                    continue
+                busy[connection] = (worker, path)
+            for ready in wait(list(busy)):
+                assert isinstance(ready, Connection)
+                worker, path = busy.pop(ready)
+                try:
+                    outcome: SourceOutcome | None = ready.recv()
+                except (EOFError, OSError):
                     outcome = None
-                ready.close()
-                process.join()
-                yield outcome if outcome is not None else _died(path, process.exitcode)
+                if outcome is None:
+                    ready.close()
+                    worker.join()
+                    yield _died(path, worker.exitcode)
+                else:
+                    idle.append((worker, ready))
+                    yield outcome
+        for worker, connection in idle:
+            connection.send(None)
+        for worker, connection in idle:
+            worker.join()
+            connection.close()
+        idle.clear()
     finally:
-        # Ctrl-C or an error in this process: let each child clean up its temporaries and stop.
-        for child, _path in running.values():
-            if child.pid is not None and child.exitcode is None:
-                os.kill(child.pid, signal.SIGINT)
-        for child, _path in running.values():
-            child.join()
+        # Ctrl-C or an error in this process: let each worker clean up its temporaries and stop.
+        workers = [w for w, _path in busy.values()] + [w for w, _connection in idle]
+        for worker in workers:
+            if worker.pid is not None and worker.exitcode is None:
+                os.kill(worker.pid, signal.SIGINT)
+        for worker in workers:
+            worker.join()
 
 
-def _export_in_child(sender, path: Path, formats: list[str], output: Path, profile_name: str | None,
-                     show_tracebacks: bool, force: bool) -> None:
+def _worker(connection, formats: list[str], output: Path, profile_name: str | None, show_tracebacks: bool,
+            force: bool) -> None:
+    """Export each source the parent sends until it sends None."""
     try:
-        sender.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
+        while (path := connection.recv()) is not None:
+            connection.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
     except KeyboardInterrupt:
         sys.exit(EXIT_CODES["interrupted"])  # the parent reports the interruption
+    except EOFError:
+        pass  # the parent is gone
 
 
 def _died(path: Path, exitcode: int | None) -> SourceOutcome:
@@ -317,6 +362,44 @@ def all_(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name
     if not formats:
         raise click.ClickException("no writers are installed")
     _export(reporter, sources, formats, output, profile_name, jobs, force)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
+              help="Output folder; files are named <source stem>.<ext>.")
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.option("--force", is_flag=True,
+              help="Replace existing outputs even if exporter did not write them (or they were changed since).")
+@click.pass_obj
+def watch(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, force: bool) -> None:
+    """Export SOURCE(s) as `all` does, then again each time one is saved; Ctrl-C stops.
+
+    Errors and warnings are printed as `check` prints them; a source with errors keeps the
+    outputs of its last good export. With no SOURCE, source/*.md is watched (a file added
+    there is picked up); a folder means every *.md in it."""
+    from .watch import watch as watch_sources
+
+    formats = available_formats()
+    _sources(sources)  # nothing to watch is a usage error now, not a silent wait
+    folder = Path(output)
+
+    def report(outcome: SourceOutcome, what: str) -> None:
+        reporter.diagnostics(outcome.diagnostics)
+        if outcome.ok:
+            reporter.info(f"{outcome.source}: {what} in {outcome.seconds:.2f} s")
+        else:
+            reporter.info(f"{outcome.source}: not exported; the outputs of its last good export are kept")
+
+    try:
+        _recover(folder)
+        for fmt in formats:
+            get_writer(fmt)
+        reporter.info(f"watching {', '.join(str(p) for p in _sources(sources))} (Ctrl-C to stop)")
+        watch_sources(lambda: _distinct_outputs(find_sources(sources)), formats, folder, profile_name,
+                      reporter.verbosity > 0, force, report)
+    except KeyboardInterrupt:
+        _interrupted("stopped")
 
 
 def _single_format_command(fmt: str, description: str) -> None:
@@ -406,27 +489,33 @@ def _import_switches(func):
     return func
 
 
-@main.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", default="source", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the generated <stem>.md.")
-@click.option("--title", help="The title, for a text that has no title line.")
-@click.option("--force", is_flag=True, help="Replace an existing <stem>.md.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write the import report to this file.")
-@_import_switches
-@click.pass_obj
-def import_(reporter: Reporter, files: tuple[str, ...], output: str, title: str | None, force: bool,
-            report_path: str | None, **switches: bool) -> None:
-    """Make a first-draft source from FILE(s): plain text (.txt) or Word (.docx).
+def _import_command() -> click.Command:
+    @click.command(name="import")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.option("-o", "--output", default="source", show_default=True, type=click.Path(file_okay=False),
+                  help="Folder for the generated <stem>.md.")
+    @click.option("--title", help="The title, for a text that has no title line.")
+    @click.option("--force", is_flag=True, help="Replace an existing <stem>.md.")
+    @click.option("--report", "report_path", type=click.Path(dir_okay=False),
+                  help="Also write the import report to this file.")
+    @_import_switches
+    @click.pass_obj
+    def import_(reporter: Reporter, files: tuple[str, ...], output: str, title: str | None, force: bool,
+                report_path: str | None, **switches: bool) -> None:
+        """Make a first-draft source from FILE(s): plain text (.txt) or Word (.docx).
 
-    Writes <stem>.md to the output folder, then prints what was recognised, changed, dropped
-    and moved, and every figure tagged for review. Check the draft with `exporter check`."""
-    from .importer.command import import_files
+        Writes <stem>.md to the output folder, then prints what was recognised, changed, dropped
+        and moved, and every figure tagged for review. Check the draft with `exporter check`."""
+        from .importer.command import import_files
 
-    disabled = frozenset(name[3:] for name, on in switches.items() if on)
-    sys.exit(import_files(reporter, files, Path(output), title, force, disabled,
-                          Path(report_path) if report_path else None))
+        disabled = frozenset(name[3:] for name, on in switches.items() if on)
+        sys.exit(import_files(reporter, files, Path(output), title, force, disabled,
+                              Path(report_path) if report_path else None))
+
+    return import_
+
+
+_Program.lazy_commands["import"] = _import_command
 
 
 @main.command()
