@@ -326,6 +326,12 @@ class Metadata:
     region_code: str | None = None
     period: str | None = None
     profile: str | None = None
+    # Provenance for data users: where the report was published and when, the date its 截至目前
+    # figures refer to, and the indicator registry (a path relative to the source) it is coded against.
+    url: str | None = None
+    published: _dt.date | None = None
+    reference_date: _dt.date | None = None
+    registry: str | None = None
     positions: tuple[tuple[str, Position], ...] = ()
 
     @property

@@ -70,7 +70,8 @@ def test_default_sources_are_source_md(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "source/b.md:3:1: error: unknown front-matter key 'bogus' (allowed: title, issuer, date, recipients, "
-        "doc_number, note, attachments, cc, printed_by, printed_on, region, region_code, period, profile, checks)"
+        "doc_number, note, attachments, cc, printed_by, printed_on, region, region_code, period, profile, checks, url, published, "
+            "reference_date, registry)"
     ]
 
 

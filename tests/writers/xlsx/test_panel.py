@@ -113,12 +113,12 @@ def test_panel_is_clean_and_reproducible(two_years):
 
 def test_regions_go_in_columns_when_the_period_is_shared(tmp_path):
     north = variant(tmp_path, "north.md")
-    south = variant(tmp_path, "south.md", ('region_code: "999901"', 'region_code: "999902"'),
+    south = variant(tmp_path, "south.md", ('region_code: "539901"', 'region_code: "539902"'),
                     ("region: 某某省某某市某某县", "region: 某某省某某市另一县"))
     target = tmp_path / "regions.xlsx"
     assert combine(target, north, south).exit_code == 0
     wide = pd.read_excel(target, sheet_name="宽表")
-    assert list(wide.columns)[3:5] == ["某某省某某市某某县（999901）", "某某省某某市另一县（999902）"]
+    assert list(wide.columns)[3:5] == ["某某省某某市某某县（539901）", "某某省某某市另一县（539902）"]
 
 
 def test_incompatible_units_and_duplicate_keys_fail(tmp_path):
@@ -130,7 +130,7 @@ def test_incompatible_units_and_duplicate_keys_fail(tmp_path):
     wb = load(target.read_bytes())
     checks = {r["规则代码"]: r for r in records(wb["一致性核验"])}
     assert checks["panel_unit__powers_received"]["判定"] == "未通过"
-    assert checks["panel_key__999901_2024_powers_received"]["判定"] == "未通过"
+    assert checks["panel_key__539901_2024_powers_received"]["判定"] == "未通过"
     flags = {(r["原文位置"].split("/")[-1].split(":")[0], r["指标代码"]): r["质量标记"] for r in records(wb["指标"])}
     assert flags[("first.md", "powers_received")] == flags[("second.md", "powers_received")] == "异常"
     assert flags[("first.md", "online_rate")] == "异常"  # same key in both reports
