@@ -8,6 +8,7 @@ both on one range make Excel offer to repair the file).
 from __future__ import annotations
 
 from copy import copy
+from pathlib import PurePath
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
@@ -123,7 +124,7 @@ CHECK_HEADERS = ("规则代码", "来源", "规则说明", "表达式", "左值"
 
 
 def check_cells(check: CheckResult) -> list[Cell]:
-    path = check.pos.path
+    path = PurePath(check.pos.path).name if check.pos.path else ""
     return [
         Cell(check.id), Cell("源文件声明" if check.declared else "自动"), Cell(check.description),
         Cell(check.expression), Cell(check.left), Cell(check.right), Cell(check.tolerance),
