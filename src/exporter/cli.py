@@ -252,6 +252,42 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
     sys.exit(0)
 
 
+# ---- indicator registry and data packages (issue 16) ----------------------------------------
+
+@main.group(name="registry")
+def registry_group() -> None:
+    """Indicator registries: what each indicator code means (registry/*.toml)."""
+
+
+@registry_group.command(name="suggest")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.pass_obj
+def registry_suggest(reporter: Reporter, sources: tuple[str, ...]) -> None:
+    """Print draft registry entries (TOML) for the ids of SOURCE(s) their registry does not know.
+
+    Each draft is read from the report (name, unit, scope, the sentence) and is to be checked by a
+    person before it goes into the registry file."""
+    from .registry import draft_entry, registry_of
+
+    drafted: set[str] = set()
+    worst = 0
+    for path in _sources(sources):
+        try:
+            document, _profile, _warnings = read(path, with_lint=False)
+            registry = registry_of(document)
+        except ExportError as exc:
+            reporter.diagnostics(exc.diagnostics)
+            worst = worst or exc.exit_code
+            continue
+        for ind in document.indicators:
+            if ind.id in drafted or (registry is not None and registry.lookup(ind.id) is not None):
+                continue
+            drafted.add(ind.id)
+            click.echo(f"# from {document.source.name}:{ind.pos.line}\n" + draft_entry(ind, document.meta.period))
+    reporter.info(f"{len(drafted)} draft entries")
+    sys.exit(worst)
+
+
 # ---- import (issue 7) ------------------------------------------------------------------------
 
 def _import_switches(func):
