@@ -230,6 +230,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
     if worst:
         reporter.info(f"{target}: not written, a source failed")
         sys.exit(worst)
+    _refuse_inconsistent_panel(reporter, documents, target)
     folder, stem = target.parent, target.stem
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -253,6 +254,25 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
 
 
 # ---- indicator registry and data packages (issue 16) ----------------------------------------
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _refuse_inconsistent_panel(reporter: Reporter, documents: list, target: Path) -> None:
+    """Stop before writing a panel whose keys do not hold, or that Excel cannot open."""
+    from .panels import panel_errors
+
+    errors = panel_errors(documents)
+    if errors:
+        reporter.diagnostics(errors)
+        reporter.info(f"{target}: not written, the reports do not combine into one panel")
+        sys.exit(EXIT_CODES["source error"])
+    rows = sum(len(d.indicators) for d in documents) + 1
+    if rows > EXCEL_MAX_ROWS:
+        click.echo(f"{target}: error: the panel has {rows:,} rows and Excel opens at most {EXCEL_MAX_ROWS:,}: "
+                   f"write it as a data package instead: exporter data SOURCE... -o DIR", err=True)
+        sys.exit(EXIT_CODES["output error"])
+
 
 @main.group(name="registry")
 def registry_group() -> None:
