@@ -308,6 +308,23 @@ def registry_suggest(reporter: Reporter, sources: tuple[str, ...]) -> None:
     sys.exit(worst)
 
 
+@main.command(name="data")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for datapackage.json and its CSVs (replaced as a whole).")
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.pass_obj
+def data(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None) -> None:
+    """Write the figures of all SOURCEs as one Frictionless Data Package in DIR.
+
+    datapackage.json (a Table Schema with types, keys and code patterns), indicators.csv,
+    checks.csv, sources.csv and registry.csv, UTF-8. Reports are read one at a time, so the
+    package has no row limit. Stops, writing nothing, on the panel errors of xlsx --combine."""
+    from .datapackage import run_data_command
+
+    sys.exit(run_data_command(reporter, _sources(sources), Path(output), profile_name))
+
+
 # ---- import (issue 7) ------------------------------------------------------------------------
 
 def _import_switches(func):

@@ -35,10 +35,11 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
               for name in (x.data_sheet, x.readme_sheet, x.dictionary_sheet, x.checks_sheet)}
 
     rows = indicator_rows(document)
-    write_data_sheet(Sheet(sheets[x.data_sheet], profile, style, warnings), rows)
-    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings), readme_items(document, profile))
-    write_dictionary_sheet(Sheet(sheets[x.dictionary_sheet], profile, style, warnings))
-    write_checks_sheet(Sheet(sheets[x.checks_sheet], profile, style, warnings),
+    title = document.meta.title_text
+    write_data_sheet(Sheet(sheets[x.data_sheet], profile, style, warnings, title), rows)
+    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings, title), readme_items(document, profile))
+    write_dictionary_sheet(Sheet(sheets[x.dictionary_sheet], profile, style, warnings, title))
+    write_checks_sheet(Sheet(sheets[x.checks_sheet], profile, style, warnings, title),
                        [check_cells(c) for c in document.checks])
     wb.active = 0
     data.sheet_view.tabSelected = True

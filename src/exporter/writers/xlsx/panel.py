@@ -64,6 +64,7 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
             flags_by_doc.setdefault(source_path, {}).setdefault(indicator_id, []).append(check)
     rows = [row for d in documents for row in indicator_rows(d, flags_by_doc.get(d.source.path, {}))]
 
+    title = f"数值指标面板（{len(documents)} 份报告）"
     wb = Workbook()
     data = wb.active
     data.title = x.data_sheet
@@ -72,16 +73,16 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
     dictionary = wb.create_sheet(x.dictionary_sheet)
     checks = wb.create_sheet(x.checks_sheet)
 
-    write_data_sheet(Sheet(data, profile, style, warnings), rows)
-    _write_wide(Sheet(wide, profile, style, warnings), rows)
-    write_readme_sheet(Sheet(readme, profile, style, warnings), _readme_items(documents, rows, panel_checks, profile))
-    write_dictionary_sheet(Sheet(dictionary, profile, style, warnings))
+    write_data_sheet(Sheet(data, profile, style, warnings, title), rows)
+    _write_wide(Sheet(wide, profile, style, warnings, title), rows)
+    write_readme_sheet(Sheet(readme, profile, style, warnings, title), _readme_items(documents, rows, panel_checks, profile))
+    write_dictionary_sheet(Sheet(dictionary, profile, style, warnings, title))
     check_rows = [check_cells(c) for d in documents for c in d.checks]
     for check in panel_checks:
         cells = check_cells(check)
         cells[1] = Cell(PANEL_ORIGIN)
         check_rows.append(cells)
-    write_checks_sheet(Sheet(checks, profile, style, warnings), check_rows)
+    write_checks_sheet(Sheet(checks, profile, style, warnings, title), check_rows)
     wb.active = 0
     data.sheet_view.tabSelected = True
 
@@ -90,7 +91,7 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
     regions = sorted({e.region for e in entries if e.region})
     set_properties(
         wb, profile, when,
-        title=f"数值指标面板（{len(documents)} 份报告）",
+        title=title,
         subject="；".join(d.meta.title_text for d in documents),
         creator=None,
         description=f"由 {GENERATOR} {__version__} 从 " + "、".join(d.source.name for d in documents) + " 生成",
