@@ -27,6 +27,7 @@ MUST_HANDLE_A_NEW_BLOCK = {
     "src/exporter/writers/docx/__init__.py": 1,   # _WordWriter._layout
     "src/exporter/writers/pdf/compose.py": 1,     # _Composer.block
     "src/exporter/writers/pdf/content.py": 1,     # characters_by_role
+    "src/exporter/provenance.py": 1,              # figure_offsets (mirrors Document.body_text)
 }
 
 
