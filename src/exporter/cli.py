@@ -455,6 +455,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
         if worst:
             reporter.info(f"{target}: not written, a source failed")
             sys.exit(worst)
+        _refuse_inconsistent_panel(reporter, documents, target)
         folder = target.parent
         try:
             outputs.refuse_special_target(target)
@@ -474,6 +475,79 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
         _interrupted(INTERRUPTED_EXPORT)
     reporter.detail(f"wrote {target} ({len(documents)} reports)")
     sys.exit(0)
+
+
+# ---- indicator registry and data packages (issue 16) ----------------------------------------
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _refuse_inconsistent_panel(reporter: Reporter, documents: list, target: Path) -> None:
+    """Stop before writing a panel whose keys do not hold, or that Excel cannot open."""
+    from .panels import panel_errors
+
+    errors = panel_errors(documents)
+    if errors:
+        reporter.diagnostics(errors)
+        reporter.info(f"{target}: not written, the reports do not combine into one panel")
+        sys.exit(EXIT_CODES["source error"])
+    rows = sum(len(d.indicators) for d in documents) + 1
+    if rows > EXCEL_MAX_ROWS:
+        click.echo(f"{target}: error: the panel has {rows:,} rows and Excel opens at most {EXCEL_MAX_ROWS:,}: "
+                   f"write it as a data package instead: exporter data SOURCE... -o DIR", err=True)
+        sys.exit(EXIT_CODES["output error"])
+
+
+@main.group(name="registry")
+def registry_group() -> None:
+    """Indicator registries: what each indicator code means (registry/*.toml)."""
+
+
+@registry_group.command(name="suggest")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.pass_obj
+def registry_suggest(reporter: Reporter, sources: tuple[str, ...]) -> None:
+    """Print draft registry entries (TOML) for the ids of SOURCE(s) their registry does not know.
+
+    Each draft is read from the report (name, unit, scope, the sentence) and is to be checked by a
+    person before it goes into the registry file."""
+    from .registry import draft_entry, registry_of
+
+    drafted: set[str] = set()
+    worst = 0
+    for path in _sources(sources):
+        try:
+            document, _profile, _warnings = read(path, with_lint=False)
+            registry = registry_of(document)
+        except ExportError as exc:
+            reporter.diagnostics(exc.diagnostics)
+            worst = worst or exc.exit_code
+            continue
+        for ind in document.indicators:
+            if ind.id in drafted or (registry is not None and registry.lookup(ind.id) is not None):
+                continue
+            drafted.add(ind.id)
+            click.echo(f"# from {document.source.name}:{ind.pos.line}\n" + draft_entry(ind, document.meta.period))
+    reporter.info(f"{len(drafted)} draft entries")
+    sys.exit(worst)
+
+
+@main.command(name="data")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder for datapackage.json and its CSVs (replaced as a whole).")
+@click.option("--profile", "profile_name", help="Layout profile (name in templates/ or a .toml path).")
+@click.option("--force", is_flag=True, help="Replace files in DIR that exporter did not write.")
+@click.pass_obj
+def data(reporter: Reporter, sources: tuple[str, ...], output: str, profile_name: str | None, force: bool) -> None:
+    """Write the figures of all SOURCEs as one Frictionless Data Package in DIR.
+
+    datapackage.json (a Table Schema with types, keys and code patterns), indicators.csv,
+    checks.csv, sources.csv and registry.csv, UTF-8. Reports are read one at a time, so the
+    package has no row limit. Stops, writing nothing, on the panel errors of xlsx --combine."""
+    from .datapackage import run_data_command
+
+    sys.exit(run_data_command(reporter, _sources(sources), Path(output), profile_name, force))
 
 
 # ---- import (issue 7) ------------------------------------------------------------------------

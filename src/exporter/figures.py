@@ -122,11 +122,32 @@ def number_value(printed: str) -> Decimal:
 
 
 def leading_unit(text: str) -> str:
-    """The counting unit that starts `text`, or ""."""
+    """The counting unit that starts `text`, or "" (年 counts: "[3]{…}年来" is a duration of 3 年)."""
     for unit in UNITS:
         if text.startswith(unit):
             return unit
+    if text.startswith(DURATION_UNIT) and not text.startswith(NOT_DURATION_AFTER, 1):
+        return DURATION_UNIT
     return ""
+
+
+# ---- durations -------------------------------------------------------------------------------
+# A number of years is a duration, and a duration is a figure: "为期3年", "3年来", "连续5年",
+# "近10年". A year is a date, never a figure: "2021年". The rule that tells them apart is the
+# number of digits: 1 to 3 digits before 年 make a duration, 4 digits a year (reports print years in
+# full). 年 is not one of UNITS, so that "2021年" never reads as a count of 年; the duration rule
+# is applied where a figure's unit is looked for (`leading_unit`, `_strip_postfix`) and by lint.
+DURATION_UNIT = "年"
+DURATION_TAILS = ("以来", "来", "间", "内")  # "3年来", "5年以来", "3年间", "2年内": the unit is still 年
+NOT_DURATION_AFTER = ("级", "度")           # "3年级" is a school grade, "年度" a reporting year
+DURATION_IN_TEXT = re.compile(
+    r"(?<![\d.．〔\[第×/-])(?P<num>\d{1,3}(?:[.．]\d+)?)\s*(?:余|多)?\s*年(?![级度\d])")
+
+
+def is_duration(text: str) -> bool:
+    """Whether `text` (a figure as printed, e.g. "3年", "3年来", "10余年") is a number of years."""
+    return bool(DURATION_IN_TEXT.fullmatch(text.strip().translate(_NORMAL).removesuffix("来").removesuffix("以")
+                                           .removesuffix("间").removesuffix("内")))
 
 
 def canonical_text(figure: ParsedFigure) -> str:
@@ -398,6 +419,8 @@ def _check_unit(text: str, unit: str) -> None:
 
 
 def _strip_postfix(unit: str) -> tuple[str, Qualifier | None]:
+    if unit.startswith(DURATION_UNIT) and unit[len(DURATION_UNIT):] in DURATION_TAILS:
+        return DURATION_UNIT, None
     for word, qualifier in _POSTFIXES:
         if unit.endswith(word):
             return unit[: -len(word)], qualifier
@@ -595,6 +618,9 @@ def _with_neighbours(figure: ParsedFigure, before: str, after: str, unit_given: 
             base_unit = unit_from_after
             if after.startswith(("余", "多")):
                 qualifier = _neighbour(figure, qualifier, Qualifier.LOWER_BOUND)
+    if unit_from_after == DURATION_UNIT and figure.multiplier == 1 and re.fullmatch(r"\d{4}", format(figure.value, "f")):
+        raise FigureSyntaxError(f"'{figure.value}{DURATION_UNIT}' is a year, not a figure: leave it untagged "
+                                "(the period of a figure goes into period=\"…\")")
     stripped_after = after[len(unit_from_after):] if unit_from_after else after
     neighbour = None
     if stripped_after.startswith(("余", "多")) and not unit_from_after:

@@ -11,7 +11,7 @@ from typing import assert_never
 
 from .cjk import CHINESE_CLASS
 from .diagnostics import Diagnostic, WARNING
-from .figures import STATISTIC_IN_TEXT
+from .figures import DURATION_IN_TEXT, STATISTIC_IN_TEXT
 from .model import Document, PercentKind, FigureRef, Position, Table, Text
 
 HALF_WIDTH = ",;:()?!"
@@ -86,6 +86,14 @@ def _lint_text(run: Text, untagged: bool = True) -> list[Diagnostic]:
             WARNING,
             f"figure '{text[m.start():m.end()]}' looks like a statistic but is not tagged: "
             f"write it as [{text[m.start():m.end()]}]{{#id name=\"指标名称\"}}",
+            _at(run, m.start()),
+        ))
+    for m in DURATION_IN_TEXT.finditer(masked):
+        printed = text[m.start():m.end()]
+        out.append(Diagnostic(
+            WARNING,
+            f"duration '{printed}' is a figure (a number of years; a year would have four digits) but is not "
+            f"tagged: write it as [{printed}]{{#id name=\"指标名称\"}}",
             _at(run, m.start()),
         ))
     return out

@@ -383,6 +383,12 @@ class Metadata:
     secret_period: str | None = None            # 保密期限, e.g. "1年"
     urgency: str | None = None                  # 紧急程度: 特急, 加急
     signers: tuple[str, ...] = ()               # 签发人, in the order of the issuers
+    # Provenance for data users: where the report was published and when, the date its 截至目前
+    # figures refer to, and the indicator registry (a path relative to the source) it is coded against.
+    url: str | None = None
+    published: _dt.date | None = None
+    reference_date: _dt.date | None = None
+    registry: str | None = None
     positions: tuple[tuple[str, Position], ...] = ()
 
     @property

@@ -21,6 +21,7 @@ from .lint import lint
 from .model import Document
 from .profile import Profile, load_profile
 from .reader import read_source
+from .registry import registry_findings
 from .writers import get_writer
 
 @dataclass
@@ -57,6 +58,11 @@ def read(path: Path, profile_name: str | None = None, with_lint: bool = True) ->
     warnings = list(result.warnings)
     if with_lint:
         warnings.extend(lint(result.document))
+        # The indicator registry the source names: unknown ids warn, a unit or kind drift stops.
+        findings = registry_findings(result.document)
+        if any(d.is_error for d in findings):
+            raise SourceError(warnings + findings)
+        warnings.extend(findings)
     faults.step("read", path.stem)
     return result.document, result.profile, warnings
 

@@ -113,6 +113,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "wide_char_units": int, "width_padding": int, "link_style": str, "language": str,
         "table_integer_format": str, "table_decimal_format": str, "table_border": str,
         "table_vertical_alignment": str,
+        "print_orientation": str, "print_paper_size": int, "print_header": str, "print_footer": str,
     },
 }
 
@@ -343,6 +344,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("xlsx", "decimal_format"): Template(("zeros",), one_of=("zeros",)),
     ("xlsx", "data_freeze_panes"): CELL, ("xlsx", "wide_char_units"): AT_LEAST_ONE,
     ("xlsx", "width_padding"): NOT_NEGATIVE, ("xlsx", "language"): LANGUAGE,
+    ("xlsx", "print_orientation"): OneOf(("landscape", "portrait")), ("xlsx", "print_paper_size"): AT_LEAST_ONE,
+    ("xlsx", "print_header"): Template(("title",)), ("xlsx", "print_footer"): Template(("title",)),
 }
 ROLE_RULES: dict[str, Rule] = {"size_pt": POSITIVE, "word": NON_EMPTY, "word_latin": NON_EMPTY}
 SHEET_KEYS = ("data_sheet", "readme_sheet", "dictionary_sheet", "checks_sheet", "wide_sheet")

@@ -139,7 +139,6 @@ def test_untagged_statistic(tmp_path, body, position, figure):
     "自受理之日起7个工作日内办结，为期3个月。\n",  # time limits
     "提供7×24小时全天候服务。\n",
     "“12.4”宪法宣传日。\n",
-    "正式开启为期3年异地办理业务合作。\n",
     "全年组织开展两次评查。\n",  # Chinese numerals are not detected (tag them with value=)
 ])
 def test_not_a_statistic(tmp_path, body):

@@ -28,6 +28,7 @@ MUST_HANDLE_A_NEW_BLOCK = {
     "src/exporter/writers/pdf/compose.py": 1,     # _Composer.block
     "src/exporter/characters.py": 1,              # characters_by_role
     "src/exporter/writers/xlsx/columns.py": 1,    # table_titles
+    "src/exporter/provenance.py": 1,              # figure_offsets (mirrors Document.body_text)
 }
 
 

@@ -162,8 +162,9 @@ def test_check_command_passes_without_any_message():
 
 
 def test_number_of_indicators(document):
-    assert len(document.indicators) == 70
-    assert len({ind.id for ind in document.indicators}) == 70
+    # 70 figures as first tagged, and the duration 为期3年 (a number of years is a figure; issue 16).
+    assert len(document.indicators) == 71
+    assert len({ind.id for ind in document.indicators}) == 71
 
 
 @pytest.mark.parametrize(
@@ -180,6 +181,7 @@ def test_number_of_indicators(document):
         ("online_handling_rate", "53.62%", "53.62", "%", Qualifier.EXACT, "53.62", "%"),
         ("app_cases_handled", "433920件", "433920", "件", Qualifier.EXACT, "433920", "件"),
         ("website_posts", "7232条", "7232", "条", Qualifier.EXACT, "7232", "条"),
+        ("cross_province_cooperation_years", "3年", "3", "年", Qualifier.EXACT, "3", "年"),
     ],
 )
 def test_indicator_values(document, indicator_id, text, value, unit, qualifier, base_value, base_unit):

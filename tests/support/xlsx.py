@@ -21,7 +21,7 @@ from exporter.writers import xlsx
 EXPECTED_HEADER = [
     "指标代码", "指标名称", "数值", "数值上限", "计量单位", "取值性质", "折算数值", "折算数值上限", "基本单位",
     "统计时期", "统计口径",
-    "地区", "地区代码", "章节", "原文数字", "原文摘录", "原文位置", "质量标记", "备注",
+    "地区", "地区代码", "章节", "原文数字", "原文摘录", "原文偏移", "原文位置", "质量标记", "备注",
     "表", "表名", "行键", "列键", "行标签", "列标签",
 ]
 # The dimensions of a table cell: empty on the rows of figures in running text.

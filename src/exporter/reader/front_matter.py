@@ -16,12 +16,14 @@ from .. import checks as checks_mod
 from ..model import HEADING_SCHEMES, Metadata, Position
 from .inline import ID_PATTERN
 from .limits import date_too_late, number_out_of_range, text_too_long
+from .periods import period_problem
 from .text import SourceLines, forbidden_characters
 
 FRONT_MATTER_KEYS = (
     "title", "issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
     "printed_by", "printed_on", "region", "region_code", "period", "profile", "checks",
     "heading_scheme", "head", "kind", "direction", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
+    "url", "published", "reference_date", "registry",
 )
 COMPARISON_KEYS = tuple(c.value for c in checks_mod.Comparison)
 CHECK_KEYS = ("id", "description", "sum", "expr", *COMPARISON_KEYS, "tolerance")
@@ -168,12 +170,14 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     if title_too_long is not None:
         src.diags.error(title_too_long, value_pos("title"))
         ok = False
-    region_code = text("region_code")
-    if region_code is not None and not re.fullmatch(r"\d{6}(\d{6})?", region_code):
-        src.diags.error(
-            f"'region_code' must be a 6- or 12-digit administrative division code, not {region_code!r}",
-            value_pos("region_code"),
-        )
+    region_code = _region_code(src, data.get("region_code"), value_nodes.get("region_code"), value_pos("region_code"))
+    period = text("period")
+    if period is not None and (problem := period_problem(period)):
+        src.diags.error(f"'period' {problem}", value_pos("period"))
+    url = text("url")
+    if url is not None and not re.match(r"https?://[^\s/]+", url):
+        src.diags.error(f"'url' must be the address the report was published at (http:// or https://), not {url!r}",
+                        value_pos("url"))
     check_defs = _check_definitions(src, data.get("checks"), value_nodes.get("checks"), offset)
     issuers = text_list("issuer")
     scheme = text("heading_scheme")
@@ -201,8 +205,12 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         printed_on=date("printed_on"),
         region=text("region"),
         region_code=region_code,
-        period=text("period"),
+        period=period,
         profile=text("profile"),
+        url=url,
+        published=date("published"),
+        reference_date=date("reference_date"),
+        registry=text("registry"),
         positions=tuple((k, value_pos(k)) for k in key_pos),
         **head_fields,
     )
@@ -450,6 +458,41 @@ def _scalars(node: yaml.Node) -> list[yaml.ScalarNode]:
             for key_node, value_node in reversed(current.value):
                 stack.extend((value_node, key_node))
     return found
+
+
+# GB/T 2260 province-level codes (the first two digits of every administrative division code).
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split())
+
+
+def region_code_problem(code: str) -> str | None:
+    """Why `code` is not a GB/T 2260 code (6 digits: province, city, county; 12 with township and village)."""
+    if not re.fullmatch(r"\d{6}(?:\d{6})?", code):
+        return f"must be a 6- or 12-digit administrative division code (GB/T 2260), not {code!r}"
+    if code[:2] not in PROVINCE_CODES:
+        return f"{code!r} does not start with a GB/T 2260 province code (11–82): check the digits"
+    if code[2:4] == "00" and code[4:6] != "00":
+        return f"{code!r} has a county part ({code[4:6]}) under no city (00): GB/T 2260 codes do not"
+    if len(code) == 12 and code[4:6] == "00" and code[6:] != "000000":
+        return f"{code!r} has township digits under a city or province code: GB/T 2260 codes do not"
+    return None
+
+
+def _region_code(src: SourceLines, value: Any, node: yaml.Node | None, pos: Position) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        # YAML reads an unquoted 0532325 as the octal number 177365 and 532325 as a number: either
+        # way the digits that reach the workbook are not the ones typed. Only a quoted code is safe.
+        typed = node.value if isinstance(node, yaml.ScalarNode) else str(value)
+        read_as = f" (YAML reads it as the number {value})" if isinstance(value, int) and str(value) != typed else ""
+        src.diags.error(f"'region_code' must be quoted text: write region_code: \"{typed}\"{read_as}", pos)
+        return None
+    code = value.strip()
+    if problem := region_code_problem(code):
+        src.diags.error(f"'region_code' {problem}", pos)
+        return None
+    return code
 
 
 def _with_colon(recipients: str | None) -> str | None:

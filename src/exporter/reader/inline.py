@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from ..figures import FigureSyntaxError, parse_figure
 from ..model import FigureRef, Indicator, Inline, PercentKind, Position, Text
 from .limits import number_not_carried
+from .periods import period_problem
 from .text import SourceLines, forbidden_characters
 
 MAX_ID_LENGTH = 40  # Word truncates bookmark names longer than 40 characters
@@ -259,6 +260,10 @@ class InlineReader:
         elif ind_id in self.indicator_ids:
             first = self.indicator_ids[ind_id]
             self.diags.error(f"duplicate id '{ind_id}' (first used at {first.line}:{first.column})", pos)
+            ok = False
+        period = attrs.get("period")
+        if period is not None and (problem := period_problem(str(period).strip())):
+            self.diags.error(f"period=\"{period}\" {problem}", pos)
             ok = False
         name = attrs.get("name")
         if name is None or not str(name).strip():

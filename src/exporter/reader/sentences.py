@@ -40,7 +40,11 @@ def attach_sentences(block: Paragraph | Heading, indicators: list[Indicator]) ->
         indicators[index] = dataclasses.replace(ind, sentence=_excerpt(text, s, e, start, end))
 
 def _excerpt(text: str, s: int, e: int, start: int, end: int) -> str:
-    """The sentence around a figure; a run-on sentence is cut to the clauses near the figure."""
+    """The sentence around a figure; a run-on sentence is cut to the clauses near the figure.
+
+    The result is always a verbatim piece of the printed text: a cut adds no "…", so a reader can
+    find the quote in the report (and the figure in the quote) by plain search.
+    """
     if e - s <= MAX_SENTENCE:
         return text[s:e].strip()
     half = MAX_SENTENCE // 2
@@ -48,4 +52,4 @@ def _excerpt(text: str, s: int, e: int, start: int, end: int) -> str:
     hi = min(e, end + half)
     cut_lo = next((k + 1 for k in range(lo, start) if text[k] in CLAUSE_BREAKS), lo)
     cut_hi = next((k + 1 for k in range(hi - 1, end - 1, -1) if text[k] in CLAUSE_BREAKS), hi)
-    return ("…" if cut_lo > s else "") + text[cut_lo:cut_hi].strip() + ("…" if cut_hi < e else "")
+    return text[cut_lo:cut_hi].strip()

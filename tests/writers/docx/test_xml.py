@@ -617,6 +617,6 @@ def test_unprinted_report_data_travels_as_custom_properties(tmp_path):
         types = package.read("[Content_Types].xml").decode()
         rels = package.read("_rels/.rels").decode()
     values = {p.get("name"): "".join(p.itertext()) for p in custom}
-    assert values == {"地区": "某某省某某市某某县", "地区代码": "999901", "统计时期": "2024", "发文字号": "某政报〔2025〕3号"}
+    assert values == {"地区": "某某省某某市某某县", "地区代码": "539901", "统计时期": "2024", "发文字号": "某政报〔2025〕3号"}
     assert [p.get("pid") for p in custom] == ["2", "3", "4", "5"]
     assert 'PartName="/docProps/custom.xml"' in types and "relationships/custom-properties" in rels

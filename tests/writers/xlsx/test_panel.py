@@ -36,7 +36,7 @@ def combine(target: Path, *sources: Path):
 def two_years(tmp_path_factory):
     folder = tmp_path_factory.mktemp("panel")
     older = variant(folder, "report-2023.md", ("period: 2024", "period: 2023"),
-                    ('name="网上办理率"', 'name="网办率"'), ("[20余万人次]", "[198000人次]"), ("[160卷]", "[150卷]"),
+                    ('name="网上办理率"', 'name="网办率"'), ("[20余万人次]", "[198000余人次]"), ("[160卷]", "[150卷]"),
                     ("[84卷]", "[74卷]"))
     newer = variant(folder, "report-2024.md")
     target = folder / "out" / "panel.xlsx"
@@ -61,12 +61,16 @@ def test_long_table_stacks_every_report_keyed_by_region_period_indicator(two_yea
 def test_wide_sheet_puts_periods_in_columns_with_base_values(two_years):
     _, target, _ = two_years
     wide = pd.read_excel(target, sheet_name="宽表")
-    assert list(wide.columns) == ["指标代码", "指标名称", "基本单位", "2023", "2024", "质量标记", "备注"]
+    # Both years hold bounds (以上, 余, 约): each period column carries its 取值性质 beside it.
+    assert list(wide.columns) == ["指标代码", "指标名称", "基本单位", "2023", "2023取值性质", "2024", "2024取值性质",
+                                  "质量标记", "备注"]
     rows = wide.set_index("指标代码")
     assert len(rows) == 13
     assert (rows.loc["files_reviewed", "2023"], rows.loc["files_reviewed", "2024"]) == (150, 160)
-    # 198000人次 and 20余万人次 line up once 万 is expanded.
+    # 198000余人次 and 20余万人次 line up once 万 is expanded, both flagged as lower bounds.
     assert (rows.loc["education_reach", "2023"], rows.loc["education_reach", "2024"]) == (198000, 200000)
+    assert (rows.loc["education_reach", "2023取值性质"], rows.loc["education_reach", "2024取值性质"]) == ("下限", "下限")
+    assert rows.loc["files_reviewed", "2024取值性质"] == "精确值"
     assert rows.loc["education_reach", "基本单位"] == "人次"
     assert rows.loc["online_rate", "2024"] == 53.62
 
@@ -98,7 +102,7 @@ def test_each_report_keeps_its_own_checks(two_years):
     checks = records(load(target.read_bytes())["一致性核验"])
     sums = [c for c in checks if c["规则代码"] == "review_results_sum"]
     assert sorted(c["判定"] for c in sums) == ["通过", "通过"]
-    assert sorted(c["原文位置"].split("/")[-1] for c in sums) == ["report-2023.md:22", "report-2024.md:22"]
+    assert sorted(c["原文位置"] for c in sums) == ["report-2023.md:22", "report-2024.md:22"]
 
 
 def test_panel_is_clean_and_reproducible(two_years):
@@ -116,27 +120,87 @@ def test_panel_is_clean_and_reproducible(two_years):
 
 def test_regions_go_in_columns_when_the_period_is_shared(tmp_path):
     north = variant(tmp_path, "north.md")
-    south = variant(tmp_path, "south.md", ('region_code: "999901"', 'region_code: "999902"'),
+    south = variant(tmp_path, "south.md", ('region_code: "539901"', 'region_code: "539902"'),
                     ("region: 某某省某某市某某县", "region: 某某省某某市另一县"))
     target = tmp_path / "regions.xlsx"
     assert combine(target, north, south).exit_code == 0
     wide = pd.read_excel(target, sheet_name="宽表")
-    assert list(wide.columns)[3:5] == ["某某省某某市某某县（999901）", "某某省某某市另一县（999902）"]
+    assert list(wide.columns)[3:7] == ["某某省某某市某某县（539901）", "某某省某某市某某县（539901）取值性质",
+                                      "某某省某某市另一县（539902）", "某某省某某市另一县（539902）取值性质"]
 
 
-def test_incompatible_units_and_duplicate_keys_fail(tmp_path):
+def _errors(result) -> list[str]:
+    return [line for line in result.output.splitlines() if ": error: " in line]
+
+
+def test_duplicate_keys_stop_the_panel_with_both_places(tmp_path):
+    """A copied source with stale period attributes: two figures claim one key, nothing is written."""
     first = variant(tmp_path, "first.md")
-    second = variant(tmp_path, "second.md", ("[13项]", "[13件]"))
+    second = variant(tmp_path, "second.md")
     target = tmp_path / "dup.xlsx"
     result = combine(target, first, second)
-    assert result.exit_code == 0
-    wb = load(target.read_bytes())
-    checks = {r["规则代码"]: r for r in records(wb["一致性核验"])}
-    assert checks["panel_unit__powers_received"]["判定"] == "未通过"
-    assert checks["panel_key__999901_2024_powers_received"]["判定"] == "未通过"
-    flags = {(r["原文位置"].split("/")[-1].split(":")[0], r["指标代码"]): r["质量标记"] for r in records(wb["指标"])}
-    assert flags[("first.md", "powers_received")] == flags[("second.md", "powers_received")] == "未通过"
-    assert flags[("first.md", "online_rate")] == "未通过"  # same key in both reports
+    assert result.exit_code == 1
+    assert not target.exists()
+    errors = _errors(result)
+    dup = [e for e in errors if "duplicate key: 'powers_received'" in e]
+    assert len(dup) == 1
+    assert dup[0].startswith(f"{second}:39:") and f"the other is at {first}:39:" in dup[0]
+    assert len([e for e in errors if "duplicate key" in e]) == 13
+
+
+def test_a_changed_unit_stops_the_panel(tmp_path):
+    first = variant(tmp_path, "first.md")
+    second = variant(tmp_path, "second.md", ("period: 2024", "period: 2023"), ("[13项]", "[13人次]"))
+    result = combine(tmp_path / "p.xlsx", first, second)
+    assert result.exit_code == 1 and not (tmp_path / "p.xlsx").exists()
+    [error] = _errors(result)
+    assert "'powers_received' changes unit across reports: 人次 here (13人次), 项 in the other" in error
+    assert error.startswith(f"{second}:39:") and f"the other is at {first}:39:" in error
+
+
+def test_a_changed_bound_kind_stops_the_panel(tmp_path):
+    first = variant(tmp_path, "first.md")
+    second = variant(tmp_path, "second.md", ("period: 2024", "period: 2023"), ("[20余万人次]", "[198000人次]"))
+    result = combine(tmp_path / "p.xlsx", first, second)
+    assert result.exit_code == 1
+    [error] = _errors(result)
+    assert "'education_reach' changes bound kind across reports: 精确值 here (198000人次), 下限 in the other" in error
+    assert error.startswith(f"{second}:59:") and f"the other is at {first}:59:" in error
+
+
+def test_one_region_under_two_codes_stops_the_panel(tmp_path):
+    first = variant(tmp_path, "first.md")
+    second = variant(tmp_path, "second.md", ("period: 2024", "period: 2023"),
+                     ('region_code: "539901"', 'region_code: "539901000000"'))
+    result = combine(tmp_path / "p.xlsx", first, second)
+    assert result.exit_code == 1
+    [error] = _errors(result)
+    assert "is written as 539901000000 here and 539901 in another report" in error
+    assert error.startswith(f"{second}:19:") and f"the other is at {first}:19:" in error
+
+
+def test_a_likely_rename_stops_the_panel(tmp_path):
+    first = variant(tmp_path, "first.md")
+    second = variant(tmp_path, "second.md", ("period: 2024", "period: 2023"),
+                     ("{#powers_received ", "{#devolved_powers "))
+    result = combine(tmp_path / "p.xlsx", first, second)
+    assert result.exit_code == 1
+    [error] = _errors(result)
+    assert "'devolved_powers' has the name “承接下放行政职权数”, which is 'powers_received' in another report" in error
+    assert error.startswith(f"{second}:39:") and f"the other is at {first}:39:" in error
+
+
+def test_six_and_twelve_digit_codes_of_different_regions_get_distinct_headers(tmp_path):
+    north = variant(tmp_path, "north.md")
+    south = variant(tmp_path, "south.md", ("period: 2024", "period: 2023"),
+                    ('region_code: "539901"', 'region_code: "539901001000"'),
+                    ("region: 某某省某某市某某县", "region: 某某省某某市某某县某某镇"))
+    target = tmp_path / "p.xlsx"
+    result = combine(target, north, south)
+    assert result.exit_code == 0, result.output
+    wide = pd.read_excel(target, sheet_name="宽表")
+    headers = [h for h in wide.columns if "539901" in h and "取值性质" not in h]
+    assert len(headers) == len(set(headers)) == 2
 
 
 def test_a_broken_source_writes_no_panel(tmp_path):
@@ -165,7 +229,7 @@ def test_libreoffice_opens_the_panel(two_years, tmp_path):
     assert "error" not in result.stderr.lower()
     with open(tmp_path / "panel-宽表.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["指标代码", "指标名称", "基本单位", "2023", "2024", "质量标记", "备注"]
+    assert rows[0] == ["指标代码", "指标名称", "基本单位", "2023", "2023取值性质", "2024", "2024取值性质", "质量标记", "备注"]
     by_id = {r[0]: r for r in rows[1:]}
-    assert by_id["education_reach"][3:5] == ["198000", "200000"]
+    assert by_id["education_reach"][3:7] == ["198000", "下限", "200000", "下限"]
     assert len(csvs) == 5

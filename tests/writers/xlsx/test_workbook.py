@@ -49,7 +49,7 @@ def test_pandas_reads_the_first_sheet_with_no_cleaning(written):
     assert frame["数值"].dtype == "float64"
     assert frame["折算数值"].dtype == "float64"
     assert frame["数值"].notna().all()
-    assert frame["地区代码"].tolist() == ["999901"] * 13
+    assert frame["地区代码"].tolist() == ["539901"] * 13
     assert frame["统计时期"].tolist() == ["2024"] * 13
     assert frame.loc[frame["指标代码"] == "online_rate", "数值"].item() == 53.62
     assert frame.loc[frame["指标代码"] == "online_rate", "计量单位"].item() == "%"
@@ -63,7 +63,7 @@ def test_workbook_has_no_formulas_errors_merges_or_filters_over_tables(wb):
 def test_data_sheet_is_one_table_over_the_used_range_with_frozen_header(wb):
     ws = wb["指标"]
     assert list(ws.tables) == ["indicators"]
-    assert ws.tables["indicators"].ref == f"A1:Y{13 + 1}"
+    assert ws.tables["indicators"].ref == f"A1:Z{13 + 1}"
     assert ws.freeze_panes == "C2"
     assert [c.value for c in ws[1]] == EXPECTED_HEADER
 
@@ -76,7 +76,7 @@ def test_each_column_holds_one_type(wb):
         if header in ("数值上限", "折算数值上限", *TABLE_COLUMNS):
             assert types == set(), header  # filled only for a range or a table cell, and this source has neither
         else:
-            assert types == ({"n"} if header in ("数值", "折算数值") else {"s"}), header
+            assert types == ({"n"} if header in ("数值", "折算数值", "原文偏移") else {"s"}), header
 
 
 def test_every_value_is_the_figure_printed_in_its_sentence(wb):
@@ -88,8 +88,9 @@ def test_every_value_is_the_figure_printed_in_its_sentence(wb):
 
 def test_every_figure_is_on_the_source_line_its_location_names(wb):
     for row in records(wb["指标"]):
-        path, line = row["原文位置"].rsplit(":", 1)
-        source_line = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        name, line = row["原文位置"].rsplit(":", 1)
+        # 原文位置 is relative to the source's folder, whatever folder the export ran from.
+        source_line = (ROOT / "tests" / "fixtures" / name).read_text(encoding="utf-8").splitlines()[int(line) - 1]
         assert f"[{row['原文数字']}]{{#{row['指标代码']}" in source_line
 
 
@@ -228,7 +229,7 @@ def test_checks_sheet_lists_every_check_with_its_result(written, wb):
     assert by_id["handling_rate"]["容差"] == 0.005
     assert by_id["share_range__one_visit_rate"]["来源"] == "自动"
     assert by_id["share_range__one_visit_rate"]["判定"] == "提示"
-    assert by_id["review_results_sum"]["原文位置"] == "tests/fixtures/full-furniture.md:22"
+    assert by_id["review_results_sum"]["原文位置"] == "full-furniture.md:22"
     assert wb["一致性核验"].tables["checks"].ref == wb["一致性核验"].dimensions
 
 
@@ -248,7 +249,7 @@ def test_readme_names_the_report_source_units_and_sheets(wb):
     items = {r["项目"]: r["内容"] for r in records(wb["说明"])}
     assert items["报告标题"] == "某某县人民政府关于2024年度法治政府建设情况的报告"
     assert items["发文机关"] == "某某县人民政府"
-    assert items["地区代码"] == "999901"
+    assert items["地区代码"] == "539901"
     assert items["统计时期"] == "2024"
     assert items["源文件"] == "full-furniture.md"
     assert items["源文件 SHA-256"] == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
@@ -270,7 +271,7 @@ def test_document_properties_are_filled(written, wb):
     assert props.created == when and props.modified == when
     custom = {p.name: p.value for p in wb.custom_doc_props.props}
     assert custom["source_sha256"] == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
-    assert custom["ref_area"] == "999901"
+    assert custom["ref_area"] == "539901"
     assert custom["generator_version"] == __version__
 
 

@@ -38,11 +38,12 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
 
     table_sheets = plan_table_sheets(document, profile, sheets)
     rows = indicator_rows(document)
-    write_data_sheet(Sheet(sheets[x.data_sheet], profile, style, warnings), rows)
-    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings),
+    title = document.meta.title_text
+    write_data_sheet(Sheet(sheets[x.data_sheet], profile, style, warnings, title), rows)
+    write_readme_sheet(Sheet(sheets[x.readme_sheet], profile, style, warnings, title),
                        readme_items(document, profile, table_sheets))
-    write_dictionary_sheet(Sheet(sheets[x.dictionary_sheet], profile, style, warnings))
-    write_checks_sheet(Sheet(sheets[x.checks_sheet], profile, style, warnings),
+    write_dictionary_sheet(Sheet(sheets[x.dictionary_sheet], profile, style, warnings, title))
+    write_checks_sheet(Sheet(sheets[x.checks_sheet], profile, style, warnings, title),
                        [check_cells(c) for c in document.checks])
     by_id = {ind.id: ind for ind in document.indicators}
     for plan in table_sheets:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ...bookmarks import bookmark_names
 from ...model import CheckResult, CheckStatus, Document, Heading, Indicator, Paragraph, Position, Table
+from ...provenance import figure_offsets
 from .cells import printed_decimals
 
 STRING = "string"
@@ -71,9 +72,12 @@ DATA_COLUMNS: tuple[Column, ...] = (
            "数字所在的标题编号路径，如“一（二）1（1）”；位于第一个标题之前的数字为空。"),
     Column("原文数字", "source_figure", "", STRING, "", True, False,
            "报告中印出的数字原文，如“20余万人次”“53.62%”“两次”。"),
-    Column("原文摘录", "source_quote", "", STRING, "", True, False, "数字所在的整句原文。", wrap=True),
+    Column("原文摘录", "source_quote", "", STRING, "", True, False,
+           "数字所在的整句原文，逐字摘自报告正文（过长的句子截取数字附近的分句，不加省略号）。", wrap=True),
+    Column("原文偏移", "source_offset", "", NUMBER, "非负整数", True, False,
+           "数字在报告正文（标题连同编号，每段一行）中的字符位置，从 0 起按 Unicode 码位计。"),
     Column("原文位置", "source_location", "", STRING, "文件:行", True, False,
-           "源文件及行号；超链接指向同目录下同名 .docx 中该数字的书签（书签名为指标代码）。"),
+           "源文件名（相对于源文件所在文件夹）及行号；超链接指向同目录下同名 .docx 中该数字的书签（书签名为指标代码）。"),
     Column("质量标记", "obs_status", "OBS_STATUS", STRING,
            f"{QUALITY_PASSED} / {QUALITY_FAILED} / {QUALITY_UNVERIFIED}", True, False,
            f"{QUALITY_FAILED}：读取该数字的一致性核验至少有一条不成立；{QUALITY_PASSED}：无一不成立，且至少有一条"
@@ -185,6 +189,7 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
     target = docx_link_target(document)
     # The .docx names one bookmark per figure by the same rule (a table figure's id is no bookmark name).
     bookmarks = bookmark_names(ind.id for ind in document.indicators)
+    offsets = figure_offsets(document)
     rows = []
     for ind in document.indicators:
         checks = pending.get(ind.id, []) + list((extra_checks or {}).get(ind.id, []))
@@ -205,7 +210,10 @@ def indicator_rows(document: Document, extra_checks: Mapping[str, list[CheckResu
             "章节": section_path(ind) or None,
             "原文数字": ind.text,
             "原文摘录": ind.sentence,
-            "原文位置": f"{document.source.path}:{ind.pos.line}",
+            "原文偏移": Decimal(offsets[ind.id]) if ind.id in offsets else None,
+            # The file name, not the path it was given as: the same source gives the same bytes
+            # from any working directory, and no machine's folders end up in the file.
+            "原文位置": f"{document.source.name}:{ind.pos.line}",
             "质量标记": quality_of(covering.get(ind.id, []) + list((extra_checks or {}).get(ind.id, []))),
             "备注": _comment(ind, checks),
             "表": ind.table_id,

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from ... import __version__
 from ...diagnostics import Diagnostic
-from ...model import CheckResult, CheckStatus, Document
+from ...model import CheckResult, CheckStatus, Document, Qualifier
 from ...profile import Profile
 from ...timestamps import document_datetime
 from . import TABLES_NOTE, UNIT_CONVENTIONS, sheet_list
@@ -50,7 +50,8 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
     warnings = Warnings()
     style = CellStyle.from_profile(profile)
     x = profile.xlsx
-    documents = sorted(documents, key=lambda d: (d.meta.region_code or "", d.meta.period or "", d.source.path))
+    documents = sorted(documents, key=lambda d: (d.meta.region_code or "", d.meta.period or "", d.source.name,
+                                                 d.source.path))
     entries = [_entry(d, ind) for d in documents for ind in d.indicators]
     panel_checks = _panel_checks(entries)
     for check in panel_checks:
@@ -63,6 +64,7 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
             flags_by_doc.setdefault(source_path, {}).setdefault(indicator_id, []).append(check)
     rows = [row for d in documents for row in indicator_rows(d, flags_by_doc.get(d.source.path, {}))]
 
+    title = f"数值指标面板（{len(documents)} 份报告）"
     wb = Workbook()
     data = wb.active
     data.title = x.data_sheet
@@ -71,16 +73,16 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
     dictionary = wb.create_sheet(x.dictionary_sheet)
     checks = wb.create_sheet(x.checks_sheet)
 
-    write_data_sheet(Sheet(data, profile, style, warnings), rows)
-    _write_wide(Sheet(wide, profile, style, warnings), rows)
-    write_readme_sheet(Sheet(readme, profile, style, warnings), _readme_items(documents, rows, panel_checks, profile))
-    write_dictionary_sheet(Sheet(dictionary, profile, style, warnings))
+    write_data_sheet(Sheet(data, profile, style, warnings, title), rows)
+    _write_wide(Sheet(wide, profile, style, warnings, title), rows)
+    write_readme_sheet(Sheet(readme, profile, style, warnings, title), _readme_items(documents, rows, panel_checks, profile))
+    write_dictionary_sheet(Sheet(dictionary, profile, style, warnings, title))
     check_rows = [check_cells(c) for d in documents for c in d.checks]
     for check in panel_checks:
         cells = check_cells(check)
         cells[1] = Cell(PANEL_ORIGIN)
         check_rows.append(cells)
-    write_checks_sheet(Sheet(checks, profile, style, warnings), check_rows)
+    write_checks_sheet(Sheet(checks, profile, style, warnings, title), check_rows)
     wb.active = 0
     data.sheet_view.tabSelected = True
 
@@ -89,7 +91,7 @@ def write_panel(documents: Sequence[Document], profile: Profile, out: BinaryIO) 
     regions = sorted({e.region for e in entries if e.region})
     set_properties(
         wb, profile, when,
-        title=f"数值指标面板（{len(documents)} 份报告）",
+        title=title,
         subject="；".join(d.meta.title_text for d in documents),
         creator=None,
         description=f"由 {GENERATOR} {__version__} 从 " + "、".join(d.source.name for d in documents) + " 生成",
@@ -163,7 +165,9 @@ def _column_key(row: Row, by: str) -> tuple[str, str]:
         return (period, period)
     if by == "region":
         return (code, f"{region}（{code}）" if code else region)
-    return (f"{code} {period}", f"{region}{period}")
+    # The code is in the header: two regions of one name, or one written with 6 and 12 digits,
+    # would otherwise give two columns the same header.
+    return (f"{code} {period}", f"{region}（{code}）{period}" if code else f"{region}{period}")
 
 
 def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
@@ -172,6 +176,9 @@ def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
     by = "period" if len(codes) <= 1 else ("region" if len(periods) <= 1 else "both")
     columns = sorted({_column_key(r, by) for r in rows})
     headers_of = [header for _, header in columns]
+    # A column whose figures are not all exact gets a 取值性质 column beside it: 20余万 (a lower
+    # bound) next to an exact 198000 must not read as a fall.
+    bounded = {_column_key(r, by)[1] for r in rows if r.values["取值性质"] != Qualifier.EXACT.chinese}
     by_indicator: dict[str, list[Row]] = {}
     for r in rows:
         by_indicator.setdefault(str(r.values["指标代码"]), []).append(r)
@@ -195,6 +202,8 @@ def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
                 base = None
             cells.append(Cell(base, number_format(sheet.profile, printed_decimals(base))) if isinstance(base, Decimal)
                          else Cell(None))
+            if header in bounded:
+                cells.append(Cell(str(r.values["取值性质"]) if r is not None else None))
         units = list(dict.fromkeys(str(r.values["计量单位"]) for r in group))
         notes = [f"{label}：" + " / ".join(values) for label, values in (("名称", names), ("计量单位", units))
                  if len(values) > 1]
@@ -203,8 +212,14 @@ def _write_wide(sheet: Sheet, rows: list[Row]) -> None:
         note = "；".join(notes) or None
         cells += [Cell(quality), Cell(note)]
         table_rows.append(cells)
-    headers = ["指标代码", "指标名称", "基本单位", *headers_of, "质量标记", "备注"]
+    value_headers = [h for header in headers_of for h in ((header, bound_header(header)) if header in bounded
+                                                           else (header,))]
+    headers = ["指标代码", "指标名称", "基本单位", *value_headers, "质量标记", "备注"]
     write_table(sheet, headers, table_rows, sheet.profile.xlsx.wide_table, "C2", frozenset({"备注"}))
+
+
+def bound_header(header: str) -> str:
+    return f"{header}取值性质"
 
 
 def _worst(flags) -> str:

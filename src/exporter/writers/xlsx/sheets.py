@@ -8,6 +8,7 @@ both on one range make Excel offer to repair the file).
 from __future__ import annotations
 
 from copy import copy
+from pathlib import PurePath
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
@@ -40,6 +41,7 @@ class Sheet:
     profile: Profile
     style: CellStyle
     warnings: Warnings
+    title: str = ""  # the report's (or panel's) title, printed in the page header
 
 
 def write_table(sheet: Sheet, headers: Sequence[str], rows: Sequence[Sequence[Cell]], table_name: str | None,
@@ -64,11 +66,32 @@ def write_table(sheet: Sheet, headers: Sequence[str], rows: Sequence[Sequence[Ce
     # Wrapped columns are fitted too: the cap keeps long quotes to a readable measure.
     fit_columns(ws, texts, profile)
     ws.freeze_panes = freeze
+    print_setup(sheet)
     if table_name and rows:
         ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
         table = Table(displayName=table_name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name=profile.xlsx.table_style, showRowStripes=True)
         ws.add_table(table)
+
+
+# Excel refuses a header or footer section longer than this (characters, codes included).
+MAX_HEADER_TEXT = 200
+
+
+def print_setup(sheet: Sheet) -> None:
+    """Printed from Excel or LibreOffice, a sheet is as wide as one page (the 指标 sheet used to come
+    out as 28 pages of one column each), with its header row on every page and the report's
+    title and the page number in the page header and footer."""
+    ws, x = sheet.ws, sheet.profile.xlsx
+    ws.page_setup.orientation = x.print_orientation
+    ws.page_setup.paperSize = x.print_paper_size
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    title = sheet.title.replace("&", "&&")  # '&' starts a header code
+    ws.oddHeader.center.text = x.print_header.replace("{title}", title)[:MAX_HEADER_TEXT] or None
+    ws.oddFooter.center.text = x.print_footer.replace("{title}", title)[:MAX_HEADER_TEXT] or None
 
 
 def _shown_number(value: Decimal) -> str:
@@ -123,7 +146,7 @@ CHECK_HEADERS = ("规则代码", "来源", "规则说明", "表达式", "左值"
 
 
 def check_cells(check: CheckResult) -> list[Cell]:
-    path = check.pos.path
+    path = PurePath(check.pos.path).name if check.pos.path else ""
     return [
         Cell(check.id), Cell("源文件声明" if check.declared else "自动"), Cell(check.description),
         Cell(check.expression), Cell(check.left), Cell(check.right), Cell(check.tolerance),

@@ -1,0 +1,114 @@
+"""The indicator registry: unknown ids warn, unit or kind drift stops, suggest drafts entries."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exporter.cli import main
+from exporter.diagnostics import ProfileError
+from exporter.registry import load_registry
+from support.paths import FIXTURES, ROOT
+
+SEED = ROOT / "source" / "yaoan-2021.md"
+SHIPPED = ROOT / "registry" / "county-rule-of-law.toml"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def seed_copy(folder: Path, *replacements: tuple[str, str]) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / "copy.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_registry_defines_every_seed_id():
+    registry = load_registry(SHIPPED)
+    text = SEED.read_text(encoding="utf-8")
+    import re
+    ids = re.findall(r"\]\{#([a-z0-9_]+)", text)
+    assert len(ids) == 71
+    assert all(registry.lookup(i) is not None for i in ids)
+    assert all(e.definition and e.name for e in registry.entries)
+    rate = registry.lookup("supervision_item_coverage_rate")
+    assert (rate.measure, rate.kind, rate.numerator, rate.denominator) == (
+        "%", "ratio", "items_with_supervision_actions", "supervision_items")
+    joint, single = registry.lookup("one_thing_joint_items"), registry.lookup("one_thing_single_items")
+    assert joint.counting_words == single.counting_words == ("件", "项")  # 14件 and 12项: one measure
+
+
+def test_check_of_the_seed_is_silent():
+    result = run("check", str(SEED))
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_unit_drift_and_kind_drift_are_located_errors(tmp_path):
+    source = seed_copy(tmp_path, ("[14件]", "[14人次]"), ("[7232条]", "[72.32%]"))
+    result = run("check", str(source))
+    assert result.exit_code == 1
+    lines = [l for l in result.output.splitlines() if ": error: " in l]
+    assert len(lines) == 2
+    assert ": error: unit drift: 'one_thing_joint_items' is printed in 人次 (14人次)" in lines[0]
+    assert "kind drift: 'website_posts' is a percentage here (72.32%)" in lines[1]
+    assert "registry entry at registry/county-rule-of-law.toml:" in lines[0]
+
+
+def test_unknown_ids_warn_and_suggest_drafts_loadable_entries(tmp_path):
+    source = seed_copy(tmp_path, ("{#website_posts ", "{#website_items_posted "))
+    result = run("check", str(source))
+    assert result.exit_code == 0
+    assert "warning: indicator 'website_items_posted' is not in the registry county-rule-of-law.toml" in result.output
+    drafted = run("registry", "suggest", str(source))
+    assert drafted.exit_code == 0
+    body = drafted.output.split("\n1 draft entries")[0]
+    draft = tomllib.loads(body)
+    assert list(draft["indicators"]) == ["website_items_posted"]
+    entry = draft["indicators"]["website_items_posted"]
+    assert (entry["measure"], entry["counting_words"], entry["kind"]) == ("count", ["条"], "flow")
+    path = tmp_path / "drafts.toml"
+    path.write_text('[registry]\nname = "drafts"\n' + body, encoding="utf-8")
+    assert load_registry(path).lookup("website_items_posted") is not None
+
+
+def test_patterns_cover_table_cell_ids(tmp_path):
+    path = tmp_path / "gov.toml"
+    path.write_text('[registry]\nname = "gov"\n\n[indicators."t3:denied.*:natural"]\nname = "不予公开（自然人）"\n'
+                    'definition = "…"\nmeasure = "count"\ncounted = "政府信息公开申请"\ncounting_words = ["件"]\n'
+                    'kind = "flow"\naggregation = "sum"\n', encoding="utf-8")
+    registry = load_registry(path)
+    assert registry.lookup("t3:denied.state_secret:natural").code == "t3:denied.*:natural"
+    assert registry.lookup("t3:denied.state_secret:legal_person") is None
+
+
+@pytest.mark.parametrize("entry, message, line", [
+    ('measure = "项"\n', "'项' is a counting word, not a unit", 5),
+    ('measure = "count"\ncounting_words = ["人次"]\n', "人次 is a unit of measure, not a counting word", 6),
+    ('measure = "%"\nkind = "level"\n', "kind must be one of stock, flow, ratio", 6),
+    ('measure = "%"\nnumerator = "a"\ndenominator = "b"\n', "numerator 'a' is not an indicator of this registry", 6),
+])
+def test_a_bad_registry_entry_is_a_located_error(tmp_path, entry, message, line):
+    path = tmp_path / "bad.toml"
+    base = {"name": '"x"', "definition": '"x"', "kind": '"flow"', "aggregation": '"sum"'}
+    keys = {k.split(" =")[0] for k in entry.splitlines()}
+    rest = "".join(f"{k} = {v}\n" for k, v in base.items() if k not in keys)
+    path.write_text(f'[registry]\nname = "r"\n\n[indicators.rate]\n{entry}{rest}', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_registry(path)
+    found = [str(d) for d in caught.value.diagnostics]
+    assert any(message in d and d.startswith(f"{path}:{line}:") for d in found), found
+
+
+def test_a_missing_registry_is_a_located_error(tmp_path):
+    source = seed_copy(tmp_path, ("registry: county-rule-of-law", "registry: ../nowhere.toml"))
+    result = run("check", str(source))
+    assert result.exit_code == 3
+    assert f"{source}:7:11: error: indicator registry '../nowhere.toml' not found" in result.output
