@@ -20,17 +20,7 @@ from exporter.cli import main
 from support.paths import FIXTURES, ROOT
 
 SEED = ROOT / "source" / "yaoan-2021.md"
-FIXTURE_TEXT = (FIXTURES / "full-furniture.md").read_text(encoding="utf-8")
-
-
-def variant(folder: Path, name: str, *replacements: tuple[str, str]) -> Path:
-    text = FIXTURE_TEXT
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from support.sources import FIXTURE_TEXT, variant
 
 
 def data(out: Path, *sources: Path):

@@ -14,17 +14,7 @@ from exporter.cli import main
 from support.xlsx import EXPECTED_HEADER, assert_clean_workbook, load, records, soffice_to_csv
 
 from support.paths import ROOT
-FIXTURE_TEXT = (ROOT / "tests" / "fixtures" / "full-furniture.md").read_text(encoding="utf-8")
-
-
-def variant(folder: Path, name: str, *replacements: tuple[str, str]) -> Path:
-    text = FIXTURE_TEXT
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from support.sources import FIXTURE_TEXT, variant
 
 
 def combine(target: Path, *sources: Path):
