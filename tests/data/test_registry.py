@@ -112,3 +112,62 @@ def test_a_missing_registry_is_a_located_error(tmp_path):
     result = run("check", str(source))
     assert result.exit_code == 3
     assert f"{source}:7:11: error: indicator registry '../nowhere.toml' not found" in result.output
+
+
+# -- the registry of the 政府信息公开工作年度报告 template ------------------------------------------------
+
+GOV_INFO = ROOT / "source" / "gov-info-2023.md"
+GOV_REGISTRY = ROOT / "registry" / "gov-info-annual-report.toml"
+
+
+def gov_copy(folder: Path, *replacements: tuple[str, str]) -> Path:
+    text = GOV_INFO.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / "gov.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_gov_info_registry_defines_every_figure_of_its_report():
+    from exporter.reader import read_source
+
+    document = read_source(GOV_INFO).document
+    registry = load_registry(GOV_REGISTRY)
+    ids = [ind.id for ind in document.indicators]
+    assert len(ids) == 233 and len([i for i in ids if i.startswith("t3:")]) == 170
+    assert [i for i in ids if registry.lookup(i) is None] == []
+    # Stocks on a date and flows over the year, as the template means them.
+    kinds = {code: registry.lookup(code).kind for code in (
+        "t2:normative_docs:in_force", "t2:normative_docs:issued", "t3:carried_over:natural",
+        "t3:carried_forward:total", "t3:new_received:total", "t4:review.pending", "t4:review.total")}
+    assert kinds == {"t2:normative_docs:in_force": "stock", "t2:normative_docs:issued": "flow",
+                     "t3:carried_over:natural": "stock", "t3:carried_forward:total": "stock",
+                     "t3:new_received:total": "flow", "t4:review.pending": "stock", "t4:review.total": "flow"}
+    cell = registry.lookup("t3:denied.third_party:legal_service")
+    assert (cell.code, cell.measure, cell.counting_words, cell.aggregation) == (
+        "t3:denied.third_party:*", "count", ("件",), "sum")
+    fee = registry.lookup("t2:admin_fees:fee_wan_yuan")
+    assert fee.measure == "元" and "万元" in fee.definition   # printed in 万元, registered in its 折算 unit
+    # The template's blank 规章 cells and unknown rows or groups: defined and undefined as they should be.
+    assert registry.lookup("t2:regulations:in_force").kind == "stock"
+    assert registry.lookup("t3:denied.no_such_reason:natural") is None
+    assert registry.lookup("t4:appeal.total") is None
+
+
+def test_check_of_the_gov_info_report_is_silent():
+    result = run("check", str(GOV_INFO))
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_a_table_cell_in_another_unit_is_a_drift_error(tmp_path):
+    # 表二's 本年制发件数 column in 人次 (no check ties it, so only the registry can notice).
+    source = gov_copy(tmp_path, ('{#issued unit="件"}', '{#issued unit="人次"}'))
+    result = run("check", str(source))
+    assert result.exit_code == 1
+    errors = [l for l in result.output.splitlines() if ": error: " in l]
+    assert len(errors) == 1                                         # the 规章 cell is blank: no figure
+    assert "unit drift: 't2:normative_docs:issued' is printed in 人次 (9)" in errors[0]
+    assert "registry entry at registry/gov-info-annual-report.toml:" in errors[0]
+
