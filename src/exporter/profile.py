@@ -14,6 +14,7 @@ file sets, so a house profile keeps loading when a later version adds a key to t
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import os
@@ -115,7 +116,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "table_vertical_alignment": str,
         "print_orientation": str, "print_paper_size": int, "print_header": str, "print_footer": str,
     },
+    # For data users: the indicator registry the figures are coded against, when the source names none.
+    "data": {"registry": str},
 }
+# Keys a profile may leave out; a table of only such keys may be left out as a whole. The default
+# profile names no registry: a figure is checked against one only when a source or profile asks.
+OPTIONAL: frozenset[tuple[str, str]] = frozenset({("data", "registry")})
 
 
 # -- what values each key accepts -------------------------------------------------------------
@@ -346,6 +352,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("xlsx", "width_padding"): NOT_NEGATIVE, ("xlsx", "language"): LANGUAGE,
     ("xlsx", "print_orientation"): OneOf(("landscape", "portrait")), ("xlsx", "print_paper_size"): AT_LEAST_ONE,
     ("xlsx", "print_header"): Template(("title",)), ("xlsx", "print_footer"): Template(("title",)),
+    ("data", "registry"): NON_EMPTY,
 }
 ROLE_RULES: dict[str, Rule] = {"size_pt": POSITIVE, "word": NON_EMPTY, "word_latin": NON_EMPTY}
 SHEET_KEYS = ("data_sheet", "readme_sheet", "dictionary_sheet", "checks_sheet", "wide_sheet")
@@ -407,6 +414,10 @@ class Profile:
     path: str
     sections: Mapping[str, Section]
     roles: Mapping[str, Role]
+    # [data] registry, resolved: a shipped registry's name, or an absolute path (a relative one is
+    # taken from the folder of the profile file that sets it); where it is set, for errors.
+    registry: str | None = None
+    registry_pos: Position | None = None
 
     def __getattr__(self, key: str) -> Section:
         sections = object.__getattribute__(self, "sections")
@@ -473,7 +484,32 @@ def _load_cached(path_str: str) -> Profile:
     data = _merged(layers)
     if len(layers) > 1:
         _name_after_file(data, layers[0], path)
-    return _validate(data, where, path)
+    profile = _validate(data, where, path)
+    return _with_registry(profile, layers, where)
+
+
+def _with_registry(profile: Profile, layers: list[_Layer], where: _Where) -> Profile:
+    """Resolve [data] registry where it is set, and stop (exit 3) when it names nothing."""
+    from .registry import SHIPPED  # the registry module does not import profiles; imported late all the same
+
+    named = profile.sections["data"].get("registry")
+    if named is None:
+        return profile
+    named = named.strip()
+    pos = where.at("data", "registry")
+    setter = next(layer for layer in layers if "registry" in (layer.data.get("data") or {}))
+    if _is_path(named):
+        path = Path(named).expanduser()
+        path = path if path.is_absolute() else setter.path.parent / path
+        resolved, found = str(path.resolve()), path.is_file()
+    else:
+        resolved, found = named, (SHIPPED / f"{named}.toml").is_file()
+    if not found:
+        shipped = ", ".join(sorted(p.stem for p in SHIPPED.glob("*.toml"))) or "none"
+        raise ProfileError(Diagnostic(
+            "error", f"[data] registry '{named}' not found (a name is one of registry/*.toml: {shipped}; "
+                     "a path is relative to this profile file)", pos))
+    return dataclasses.replace(profile, registry=resolved, registry_pos=pos)
 
 
 @dataclass
@@ -718,7 +754,7 @@ class _Checker:
             elif key in rules and (problem := rules[key].problem(value)):
                 self.error(f"[{table}] {key} {problem}", at, (table, key))
         for key in schema:
-            if key not in values:
+            if key not in values and (table, key) not in OPTIONAL:
                 self.error(f"[{table}] is missing '{key}'", self.where.at(table), (table, key))
         return values
 
@@ -730,6 +766,9 @@ def _validate(data: dict, where: _Where, path: Path) -> Profile:
     check = _Checker(where)
     tables: dict[str, dict] = {}
     for table, schema in SCHEMA.items():
+        if table not in data and all((table, key) in OPTIONAL for key in schema):
+            tables[table] = {}
+            continue
         if table not in data:
             check.error(f"missing table [{table}]", where.top, *((table, key) for key in schema))
             continue

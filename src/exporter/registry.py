@@ -28,7 +28,8 @@ the standard library reads it (tomllib). The data package carries the same entri
     counting_words = ["项", "件"]  # 量词 a report may print: 14件 and 12项 of 事项 are one measure
 
 A key holding `*` is a pattern matched against whole ids (fnmatch), for families of codes such
-as the cells of a table (`"t3:denied.*:natural"`). An exact entry wins over a pattern.
+as the cells of a table (`"t3:denied.*:natural"`). An exact entry wins over a pattern, and of
+several matching patterns the first in the file does (a narrower one goes first).
 
 A source names its registry in the front matter: `registry: county-rule-of-law` for a shipped
 one (registry/*.toml), or a path relative to the source (`registry: ../registry/x.toml`). `exporter check` then warns on ids the registry does not know and stops on a figure
@@ -357,9 +358,20 @@ def registry_of(document: Document) -> Registry | None:
                                              "(a name is one of registry/*.toml; a path is relative to the source's folder)",
                                       pos)) from None
     if key not in _LOADED:
-        named = document.meta.registry or path.name
-        _LOADED[key] = load_registry(path, named if path.parent != SHIPPED else f"registry/{path.name}")
+        _LOADED[key] = load_registry(path, _shown_registry(path, document.meta.registry or path.name))
     return _LOADED[key]
+
+
+def _shown_registry(path: Path, named: str) -> str:
+    """registry/NAME.toml for a shipped one; a profile's (absolute) path relative to the working folder."""
+    if path.parent == SHIPPED:
+        return f"registry/{path.name}"
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+    return named
 
 
 def registry_findings(document: Document) -> list[Diagnostic]:

@@ -377,3 +377,15 @@ def test_table_settings_are_checked(tmp_path, old, new, message):
     with pytest.raises(ProfileError) as info:
         load_profile(str(path))
     assert [str(d) for d in info.value.diagnostics] == [_located(path, new) + message]
+
+
+def test_the_default_profile_names_no_registry_and_data_registry_is_checked(tmp_path):
+    assert load_profile(str(BUNDLED)).registry is None                # optional: the default names none
+    named = _write(tmp_path / "named.toml", 'extends = "gbt9704"\n[data]\nregistry = "county-rule-of-law"\n')
+    assert load_profile(str(named)).registry == "county-rule-of-law"
+    for body, message in (("registry = 7", "[data] registry must be a string, not 7"),
+                          ('registy = "x"', "unknown key 'registy' in [data] (did you mean 'registry'?)")):
+        bad = _write(tmp_path / "bad.toml", f'extends = "gbt9704"\n[data]\n{body}\n')
+        with pytest.raises(ProfileError) as info:
+            load_profile(str(bad))
+        assert [str(d) for d in info.value.diagnostics] == [f"{bad.resolve()}:3:1: error: {message}"]

@@ -24,7 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import checks as checks_mod
 from ..diagnostics import Diagnostic, Diagnostics, ProfileError, SourceError
-from ..model import Document, Indicator, Metadata, SourceInfo
+from ..model import Document, Indicator, Metadata, Position, SourceInfo
 from ..profile import Profile, load_profile
 from ..titles import break_title
 from .blocks import BlockReader
@@ -113,6 +113,10 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     if meta is None:
         return None, profile
     meta = _title_lines(src, meta, profile)
+    if meta.registry is None and profile.registry is not None:
+        # The profile's registry applies to a source that names none; the source's own key wins.
+        meta = dataclasses.replace(meta, registry=profile.registry,
+                                   positions=(*meta.positions, ("registry", profile.registry_pos or Position(profile.path, 1, 1))))
     check_results = _run_checks(src, check_defs, inline.indicators, tables.keys)
     return Document(
         source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(inline.indicators),
