@@ -87,6 +87,14 @@ class FigureTagger:
                 continue  # a bookmark covers it: the bookmark's id and extent win
             if _parses(figure_text, text[max(start - 4, 0):start], text[end:end + 6], value, unit):
                 spans.append((start, end, None, value, unit))
+        # "为期3年", "5年来": a number of years is a figure (the reader's and the lint's rule); "2021年" is not.
+        for match in core.DURATION_IN_TEXT.finditer(text):
+            start, end = match.start(), match.end()
+            taken = [(s, e) for s, e, *_ in spans] + [(s, e) for s, e, _id in known]
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if _parses(match.group(0), text[max(start - 4, 0):start], text[end:end + 6], None, None):
+                spans.append((start, end, None, None, None))
         for start, end, ind_id in known:
             value, unit = self._known_value(text, start, end, ind_id)
             if value is not False:
