@@ -44,7 +44,12 @@ def find_sources(arguments: tuple[str, ...], default_dir: Path = Path("source"))
     found: list[Path] = []
     for arg in arguments:
         path = Path(arg)
-        if path.is_dir():
+        try:
+            is_folder = path.is_dir()
+        except OSError:
+            # e.g. a name too long for the file system: the reader reports it, located, as it cannot read it.
+            is_folder = False
+        if is_folder:
             found.extend(sorted(path.glob("*.md")))
         else:
             found.append(path)

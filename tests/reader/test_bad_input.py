@@ -370,3 +370,13 @@ def test_a_source_that_is_not_a_regular_file_is_refused_not_read(tmp_path, comma
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert proc.stderr.strip() == f"{source}: error: not a regular file (a device, pipe or socket): give a .md file"
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("command", [("all", ".md"), ("check", ".md"), ("import", ".txt")])
+def test_a_name_too_long_for_the_file_system_is_a_located_error(tmp_path, command):
+    verb, suffix = command
+    name = "测" * 90 + suffix  # 272 bytes in UTF-8: past the 255-byte limit of a file name
+    proc = export(verb, name, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{name}: error: cannot read: File name too long")

@@ -51,8 +51,13 @@ def import_files(reporter, files: tuple[str, ...], output: Path, title: str | No
 
 def _import_one(reporter, path: Path, output: Path, options: ImportOptions, force: bool) -> tuple[int, str]:
     suffix = path.suffix.lower()
-    if not path.is_file():
-        problem = "not a regular file (a folder, device, pipe or socket)" if path.exists() else "no such file"
+    try:
+        regular = path.is_file()
+        problem = "" if regular else (
+            "not a regular file (a folder, device, pipe or socket)" if path.exists() else "no such file")
+    except OSError as exc:  # e.g. a name too long for the file system
+        problem = f"cannot read: {exc.strerror or exc}"
+    if problem:
         reporter.diagnostics([Diagnostic("error", problem, path=str(path))])
         return EXIT_CODES["source error"], ""
     if suffix not in SUPPORTED:
