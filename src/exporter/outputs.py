@@ -123,12 +123,16 @@ class Staging:
     """The temporaries of one all-or-nothing replacement of files in one folder.
 
     `record=False` is for files that are not exports (an imported source): no manifest is
-    read or written, and the caller decides whether an existing target may go.
+    read or written, and the caller decides whether an existing target may go. `origin` names
+    the source the files are made from (its path relative to the folder): a file another source
+    of the same name made there is not replaced without `force`, so 县A/report.md and
+    县B/report.md exported one after the other into one folder cannot silently swap reports.
     """
 
-    def __init__(self, folder: Path, force: bool = False, record: bool = True):
-        self.folder, self.force, self.record = folder, force, record
+    def __init__(self, folder: Path, force: bool = False, record: bool = True, origin: str | None = None):
+        self.folder, self.force, self.record, self.origin = folder, force, record, origin
         self._staged: list[_Staged] = []
+        self._origins: dict[str, str] = {}
         self.committed = False
 
     def __enter__(self) -> "Staging":
@@ -187,6 +191,7 @@ class Staging:
             except OSError as exc:
                 raise output_error(exc, self.folder) from None
             manifest = _read_manifest(self.folder) if self.record else {}
+            self._origins = _read_origins(self.folder) if self.record else {}
             self._check_targets(manifest)
             faults.step("checked")
             pairs = [(s.temp, s.target) for s in self._staged]
@@ -267,6 +272,10 @@ class Staging:
         if self.record and target.name != MANIFEST_NAME and not self.force:
             if manifest.get(target.name) != _sha256(target):
                 return f"exists and was not written by exporter (or was changed since): {FORCE_ADVICE}"
+            made_from = self._origins.get(target.name)
+            if self.origin is not None and made_from is not None and made_from != self.origin:
+                return (f"was written from another source of the same name ({made_from}, relative to this "
+                        f"folder), not from {self.origin}: {FORCE_ADVICE}")
         return None
 
     def _updated_manifest(self, manifest: dict[str, str]) -> bytes:
@@ -277,8 +286,13 @@ class Staging:
             for chunk in iter(lambda: staged.handle.read(1 << 20), b""):
                 digest.update(chunk)
             written[staged.target.name] = digest.hexdigest()
+        origins = {name: origin for name, origin in _read_origins(self.folder).items() if name in written}
+        if self.origin is not None:
+            origins.update({staged.target.name: self.origin for staged in self._staged})
         body = {"about": "files exporter wrote here and their SHA-256; it replaces only these, unchanged",
                 "written": dict(sorted(written.items()))}
+        if origins:
+            body["sources"] = dict(sorted(origins.items()))
         return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
     def discard(self) -> None:
@@ -343,6 +357,18 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 def _is_ours_internal(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith((TEMP_SUFFIX, JOURNAL_SUFFIX))
+
+
+def _read_origins(folder: Path) -> dict[str, str]:
+    """Which source (relative to `folder`) each recorded file was made from."""
+    try:
+        path = folder / MANIFEST_NAME
+        if not path.is_file() or path.is_symlink():
+            return {}
+        sources = json.loads(path.read_text(encoding="utf-8")).get("sources", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in sources.items()} if isinstance(sources, dict) else {}
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

@@ -122,7 +122,8 @@ def write_outputs(document: Document, profile: Profile, formats: list[str], outp
     # the rest). Unfrozen afterwards, so nothing made here escapes collection for good.
     gc.freeze()
     try:
-        with outputs.Staging(output_dir, force=force) as staging:
+        origin = os.path.relpath(Path(document.source.path).resolve(), output_dir.resolve())
+        with outputs.Staging(output_dir, force=force, origin=Path(origin).as_posix()) as staging:
             for fmt, target in zip(formats, targets):
                 faults.step(f"write-{fmt}", stem)
                 out = staging.new(target)

@@ -231,3 +231,29 @@ def test_a_target_another_user_owns_in_a_sticky_folder_stops_the_set_before_any_
                                    "folder (sticky bit), so it cannot be replaced")
     assert {name: (shared / name).read_bytes() for name in new} == old
     assert not list(shared.glob(".exporter-*.tmp")) and not list(shared.glob(".exporter-*.journal"))
+
+
+def test_a_same_named_source_from_another_folder_does_not_replace_the_first_ones_files(tmp_path):
+    """县A/report.md then 县B/report.md into one folder, in two runs: the second is refused (exit 4),
+    the first county's files stay byte for byte; --force replaces them."""
+    from click.testing import CliRunner
+
+    from exporter.cli import main
+
+    seed = (ROOT / "source" / "yaoan-2021.md").read_text(encoding="utf-8")
+    for county in ("A", "B"):
+        (tmp_path / county).mkdir()
+        (tmp_path / county / "report.md").write_text(seed.replace("姚安县2021年", f"{county}县2021年"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = CliRunner().invoke(main, ["-q", "all", str(tmp_path / "A" / "report.md"), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    kept = {p.name: p.read_bytes() for p in out.glob("report.*")}
+    again = CliRunner().invoke(main, ["-q", "all", str(tmp_path / "A" / "report.md"), "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    other = CliRunner().invoke(main, ["-q", "all", str(tmp_path / "B" / "report.md"), "-o", str(out)])
+    assert other.exit_code == 4
+    assert "was written from another source of the same name (../A/report.md" in other.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("report.*")} == kept
+    forced = CliRunner().invoke(main, ["-q", "all", str(tmp_path / "B" / "report.md"), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert {p.name: p.read_bytes() for p in out.glob("report.*")} != kept
