@@ -206,10 +206,13 @@ def test_seed_body_pages_hold_22_text_lines(rendered):
     assert short <= 1
 
 
-def test_full_lines_hold_28_characters(each):
+@pytest.mark.parametrize("name", ["seed", "seed_imprint"])
+def test_full_lines_hold_28_characters(rendered, name):
     """B2: a full line of Chinese text holds 28 characters (27 when kinsoku pushes one down,
-    plus one hanging punctuation mark); 27 would mean no condensing, 14 a character grid."""
-    lines = each.all_body_lines()
+    plus one hanging punctuation mark); 27 would mean no condensing, 14 a character grid.
+    (The seed's ten pages have many full lines; the short full-furniture fixture has none
+    that is neither a paragraph's first, indented line nor its last.)"""
+    lines = rendered[name].all_body_lines()
     counted = 0
     for line, following in zip(lines, lines[1:]):
         if not (abs(line.x0 - LEFT) < 1 and line.x1 > 505 and line.size == 16.0):
@@ -221,7 +224,15 @@ def test_full_lines_hold_28_characters(each):
         # it is a mark that may not end one, or it starts a number, which is never split.
         pushed = (following.text[1:2] in NO_LINE_START or following.text[:1] in NO_LINE_END
                   or following.text[:1].isascii())
-        assert len(chars) == 28 or (len(chars) == 27 and pushed), (line.page, line.text)
+        if following.text[:1].isascii():
+            # A number is never split and a mark after it may not start a line: the line is full when
+            # that whole cluster (half-width digits, full-width marks, the 1/5 em autospace LibreOffice
+            # puts before it) did not fit in what is left of the 28 characters.
+            cluster = re.match(r"[\x21-\x7e]+[" + re.escape("".join(NO_LINE_START)) + "]*", following.text).group(0)
+            width = sum(0.5 if c.isascii() else 1.0 for c in cluster) + 0.2
+            assert 28 - len(chars) < width, (line.page, line.text, cluster)
+        else:
+            assert len(chars) == 28 or (len(chars) == 27 and pushed), (line.page, line.text)
         counted += 1
     assert counted >= 1
 
