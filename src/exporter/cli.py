@@ -1,4 +1,4 @@
-"""The `export` command.
+"""The `exporter` command and its subcommands (click).
 
 Messages go to stderr as `path:line:col: severity: message`; the exit status says what
 kind of failure happened (see diagnostics.EXIT_CODES). No traceback reaches the user for
@@ -8,64 +8,22 @@ an input problem.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sys
-import traceback
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import click
 
 from . import __version__
-from .diagnostics import EXIT_CODES, Diagnostic, ExportError, InternalError
-from .pipeline import SourceOutcome, export_source, find_sources, read
+from .batch import run_sources
+from .console import INTERRUPTED_EXPORT, NoBar, Reporter, internal_error, interrupted
+from .diagnostics import EXIT_CODES, ExportError, InternalError
+from .pipeline import SourceOutcome, find_sources, read
 from .writers import available_formats, get_writer
 
 log = logging.getLogger("exporter")
 
 EXIT_HELP = "Exit status: " + ", ".join(f"{code} {name}" for name, code in EXIT_CODES.items()) + "."
-
-
-class Reporter:
-    """Prints diagnostics and progress according to -q/-v."""
-
-    def __init__(self, verbosity: int):
-        self.verbosity = verbosity
-
-    def diagnostics(self, items: list[Diagnostic]) -> None:
-        for d in sorted(items, key=_order):
-            if d.is_error or self.verbosity >= 0:
-                click.echo(str(d), err=True)
-
-    def info(self, message: str) -> None:
-        if self.verbosity >= 0:
-            click.echo(message, err=True)
-
-    def detail(self, message: str) -> None:
-        if self.verbosity > 0:
-            click.echo(message, err=True)
-
-
-def _order(d: Diagnostic) -> tuple:
-    if d.pos is None:
-        return (d.path or "", 0, 0)
-    return (d.pos.path, d.pos.line, d.pos.column)
-
-
-def _interrupted(message: str = "interrupted") -> None:
-    click.echo(f"exporter: {message}", err=True)
-    sys.exit(EXIT_CODES["interrupted"])
-
-
-def _internal_error(exc: BaseException, path: Path | str, show_traceback: bool = False) -> Diagnostic:
-    if isinstance(exc, RecursionError):
-        return Diagnostic("error", "structure nested too deeply to read", path=str(path))
-    detail = traceback.format_exc() if show_traceback else f"{type(exc).__name__}: {exc}"
-    return Diagnostic("error", f"internal error, please report it with this file: {detail}", path=str(path))
-
-
-INTERRUPTED_EXPORT = "interrupted; the outputs of unfinished sources are unchanged"
 
 
 class _Program(click.Group):
@@ -90,7 +48,7 @@ class _Program(click.Group):
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except (KeyboardInterrupt, click.exceptions.Abort):
-            _interrupted()
+            interrupted()
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
@@ -145,10 +103,10 @@ def check(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
                 reporter.diagnostics(exc.diagnostics)
                 worst = worst or exc.exit_code
             except Exception as exc:  # a bug in the reader: report it against the source, go on
-                reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+                reporter.diagnostics([internal_error(exc, path, reporter.verbosity > 0)])
                 worst = worst or InternalError.exit_code
     except KeyboardInterrupt:
-        _interrupted()
+        interrupted()
     sys.exit(worst)
 
 
@@ -161,8 +119,8 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
     try:
         _recover(folder)
         with click.progressbar(length=len(paths), label="exporting", file=sys.stderr,
-                               show_pos=True) if show_bar else _NoBar() as bar:
-            for outcome in _run(paths, formats, folder, profile_name, jobs, reporter.verbosity > 0, force):
+                               show_pos=True) if show_bar else NoBar() as bar:
+            for outcome in run_sources(paths, formats, folder, profile_name, jobs, reporter.verbosity > 0, force):
                 outcomes.append(outcome)
                 if show_bar:
                     # Keep messages on their own lines, not mixed into the bar.
@@ -173,7 +131,7 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                 reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")
                 bar.update(1)
     except KeyboardInterrupt:
-        _interrupted(INTERRUPTED_EXPORT)
+        interrupted(INTERRUPTED_EXPORT)
     failed = [o for o in outcomes if not o.ok]
     if len(paths) > 1:
         reporter.info(f"{len(paths) - len(failed)} of {len(paths)} sources exported"
@@ -215,120 +173,6 @@ def _recover(folder: Path) -> None:
         click.echo(f"{exc.filename or folder}: error: cannot finish an interrupted export: "
                    f"{exc.strerror or exc}", err=True)
         sys.exit(EXIT_CODES["output error"])
-
-
-class _NoBar:
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        return None
-
-
-def _run(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
-         show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """Yield each source's outcome as it finishes; in `jobs` worker processes when jobs > 1."""
-    if jobs <= 1 or len(paths) == 1:
-        for path in paths:
-            yield export_source(path, formats, output, profile_name, show_tracebacks, force)
-        return
-    yield from _run_in_processes(paths, formats, output, profile_name, jobs, show_tracebacks, force)
-
-
-def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profile_name: str | None, jobs: int,
-                      show_tracebacks: bool, force: bool) -> Iterator[SourceOutcome]:
-    """Up to `jobs` worker processes, each handed one source at a time and kept for the next:
-    a worker imports the writers once (it is forked after the parent imported them) and keeps
-    its loaded fonts and profiles from source to source. A worker killed by the OOM killer
-    fails the source it held alone; a fresh worker takes its place and the batch goes on
-    (a multiprocessing pool would break as a whole)."""
-    import multiprocessing
-    from multiprocessing.connection import Connection, wait
-    from multiprocessing.process import BaseProcess
-
-    for fmt in formats:
-        get_writer(fmt)
-    context = multiprocessing.get_context("fork")
-    waiting = list(paths)
-    idle: list[tuple[BaseProcess, Connection]] = []
-    busy: dict[Connection, tuple[BaseProcess, Path]] = {}
-
-    def start_worker() -> tuple[BaseProcess, Connection]:
-        here, there = context.Pipe(duplex=True)
-        worker: BaseProcess = context.Process(target=_worker, daemon=True,
-                                              args=(there, formats, output, profile_name, show_tracebacks, force))
-        worker.start()
-        there.close()
-        return worker, here
-
-    try:
-        while waiting or busy:
-            while waiting and (idle or len(busy) < jobs):
-                worker, connection = idle.pop() if idle else start_worker()
-                path = waiting.pop(0)
-                try:
-                    connection.send(path)
-                except OSError:  # it died while idle: the source goes to a fresh worker
-                    connection.close()
-                    worker.join()
-                    waiting.insert(0, path)
-                    continue
-                busy[connection] = (worker, path)
-            for ready in wait(list(busy)):
-                assert isinstance(ready, Connection)
-                worker, path = busy.pop(ready)
-                try:
-                    outcome: SourceOutcome | None = ready.recv()
-                except (EOFError, OSError):
-                    outcome = None
-                if outcome is None:
-                    ready.close()
-                    worker.join()
-                    yield _died(path, worker.exitcode)
-                else:
-                    idle.append((worker, ready))
-                    yield outcome
-        for worker, connection in idle:
-            connection.send(None)
-        for worker, connection in idle:
-            worker.join()
-            connection.close()
-        idle.clear()
-    finally:
-        # Ctrl-C or an error in this process: let each worker clean up its temporaries and stop.
-        workers = [w for w, _path in busy.values()] + [w for w, _connection in idle]
-        for worker in workers:
-            if worker.pid is not None and worker.exitcode is None:
-                os.kill(worker.pid, signal.SIGINT)
-        for worker in workers:
-            worker.join()
-
-
-def _worker(connection, formats: list[str], output: Path, profile_name: str | None, show_tracebacks: bool,
-            force: bool) -> None:
-    """Export each source the parent sends until it sends None."""
-    try:
-        while (path := connection.recv()) is not None:
-            connection.send(export_source(path, formats, output, profile_name, show_tracebacks, force))
-    except KeyboardInterrupt:
-        sys.exit(EXIT_CODES["interrupted"])  # the parent reports the interruption
-    except EOFError:
-        pass  # the parent is gone
-
-
-def _died(path: Path, exitcode: int | None) -> SourceOutcome:
-    if exitcode is not None and exitcode < 0:
-        name = signal.Signals(-exitcode).name
-        how = f"was killed by {name}" + (" (often the out-of-memory killer)" if name == "SIGKILL" else "")
-    elif exitcode == EXIT_CODES["interrupted"]:
-        how = "was interrupted"
-    else:
-        how = f"ended with status {exitcode} without a result"
-    return SourceOutcome(str(path), exit_code=InternalError.exit_code, diagnostics=[Diagnostic(
-        "error", f"the process exporting this source {how}; its earlier outputs are unchanged", path=str(path))])
 
 
 _common = [
@@ -399,7 +243,7 @@ def watch(reporter: Reporter, sources: tuple[str, ...], output: str, profile_nam
         watch_sources(lambda: _distinct_outputs(find_sources(sources)), formats, folder, profile_name,
                       reporter.verbosity > 0, force, report)
     except KeyboardInterrupt:
-        _interrupted("stopped")
+        interrupted("stopped")
 
 
 def _single_format_command(fmt: str, description: str) -> None:
@@ -450,7 +294,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
                 reporter.diagnostics(exc.diagnostics)
                 worst = worst or exc.exit_code
             except Exception as exc:  # a bug in the reader
-                reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+                reporter.diagnostics([internal_error(exc, path, reporter.verbosity > 0)])
                 worst = worst or InternalError.exit_code
         if worst:
             reporter.info(f"{target}: not written, a source failed")
@@ -472,7 +316,7 @@ def _combine(reporter: Reporter, paths: list[Path], target: Path, profile_name: 
             reporter.diagnostics(outputs.output_error(exc, Path(exc.filename or target)).diagnostics)
             sys.exit(EXIT_CODES["output error"])
     except KeyboardInterrupt:
-        _interrupted(INTERRUPTED_EXPORT)
+        interrupted(INTERRUPTED_EXPORT)
     reporter.detail(f"wrote {target} ({len(documents)} reports)")
     sys.exit(0)
 
@@ -622,7 +466,7 @@ def fonts(reporter: Reporter, sources: tuple[str, ...], profile_name: str | None
         reporter.diagnostics(exc.diagnostics)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug in the reader or the profile loader
-        reporter.diagnostics([_internal_error(exc, path, reporter.verbosity > 0)])
+        reporter.diagnostics([internal_error(exc, path, reporter.verbosity > 0)])
         sys.exit(InternalError.exit_code)
     reports = role_reports(profile, {role: "".join(sorted(c)) for role, c in chars.items()})
     for line in format_reports(profile, reports, [shown(str(p)) for p in paths]):

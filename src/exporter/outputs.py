@@ -124,7 +124,7 @@ class Staging:
 
     `record=False` is for files that are not exports (an imported source): no manifest is
     read or written, and the caller decides whether an existing target may go. `origin` names
-    the source the files are made from (its path relative to the folder): a file another source
+    the source the files are made from (a hash of its path relative to the folder): a file another source
     of the same name made there is not replaced without `force`, so 县A/report.md and
     县B/report.md exported one after the other into one folder cannot silently swap reports.
     """
@@ -274,8 +274,7 @@ class Staging:
                 return f"exists and was not written by exporter (or was changed since): {FORCE_ADVICE}"
             made_from = self._origins.get(target.name)
             if self.origin is not None and made_from is not None and made_from != self.origin:
-                return (f"was written from another source of the same name ({made_from}, relative to this "
-                        f"folder), not from {self.origin}: {FORCE_ADVICE}")
+                return f"was written from another source file of the same name: {FORCE_ADVICE}"
         return None
 
     def _updated_manifest(self, manifest: dict[str, str]) -> bytes:

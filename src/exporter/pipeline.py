@@ -8,6 +8,7 @@ error, Ctrl-C or a kill therefore leaves the previous outputs untouched.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import stat
 import time
@@ -122,8 +123,10 @@ def write_outputs(document: Document, profile: Profile, formats: list[str], outp
     # the rest). Unfrozen afterwards, so nothing made here escapes collection for good.
     gc.freeze()
     try:
-        origin = os.path.relpath(Path(document.source.path).resolve(), output_dir.resolve())
-        with outputs.Staging(output_dir, force=force, origin=Path(origin).as_posix()) as staging:
+        # The source's path relative to the folder, hashed: the manifest names no folder of this machine.
+        relative = Path(os.path.relpath(Path(document.source.path).resolve(), output_dir.resolve())).as_posix()
+        origin = hashlib.sha256(relative.encode("utf-8")).hexdigest()[:16]
+        with outputs.Staging(output_dir, force=force, origin=origin) as staging:
             for fmt, target in zip(formats, targets):
                 faults.step(f"write-{fmt}", stem)
                 out = staging.new(target)

@@ -19,6 +19,9 @@ geometry, not from guesses:
 
 A scanned PDF (no text layer) and a PDF that needs a password are refused; so is a damaged file
 and one of more pages than a report has. Every problem is `file.pdf: error: …`, exit 1.
+
+Characters become printed lines in pdf_lines.py and ruled tables grids in pdf_tables.py; this
+module opens the file and turns lines and tables into paragraphs.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from ..diagnostics import Diagnostic, SourceError
 from .docx import ParagraphHint
 from .lines import Removed
 from .markers import find_marker
+from .pdf_lines import PdfLine, page_lines
+from .pdf_tables import PdfTable, head_rows, join_tables, tables_of_page
 from .rejoin import _joiner
-from .tables import CAPTION, NOTE, NUMBER, SENTINEL, UNIT_LINE, Cell, ImportedTable, table_from_grid
+from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, table_from_grid
 
 MAX_PAGES = 2000            # a long budget report has a few hundred pages
 MAX_BYTES = 256 * 2**20
@@ -42,47 +47,8 @@ MAX_BYTES = 256 * 2**20
 # short of the right margin: a number or a word that did not fit went to the next line whole.
 RIGHT_SLACK_CHARS = 2.5
 LEFT_SLACK_CHARS = 0.5
-HEADING_FONTS = ("hei", "黑体", "simhei", "bold", "-bd", "heavy")
-KAI_FONTS = ("kai", "楷")
-# A column's unit printed in its header ("本年收费金额（单位：万元）") is the unit of its figures.
-HEADER_UNIT = re.compile(r"[（(]单位[:：]\s*([^（）()]+)[）)]")
 PAGE_NUMBER = re.compile(r"^(?:[—–\-－‒―\s]*\d{1,4}[—–\-－‒―\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
                          r"|\d{1,4}\s*/\s*\d{1,4}|[-—]?\s*[ivxlcIVXLC]{1,6}\s*[-—]?)$")
-
-
-@dataclass
-class PdfLine:
-    page: int
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    fonts: list[str]           # font name of each character, in order
-
-    @property
-    def heading_font(self) -> bool:
-        return bool(self.fonts) and all(_is_heading_font(f) for f in self.fonts)
-
-    @property
-    def kai_lead(self) -> bool:
-        return bool(self.fonts) and any(k in self.fonts[0].lower() for k in KAI_FONTS)
-
-
-@dataclass
-class PdfTable:
-    page: int
-    top: float
-    bottom: float
-    columns: list[float]        # x of the column edges
-    grid: list[list[Cell]]
-    anchors: list[Cell]
-    repeated: int = 0
-    pages: list[int] = field(default_factory=list)
-    bbox: tuple[float, float, float, float] = (0, 0, 0, 0)   # on the page, as printed
-    dropped: list[tuple[int, str, str]] = field(default_factory=list)  # (page, text, why) printed again
-    turned: bool = False
 
 
 @dataclass
@@ -102,11 +68,6 @@ class PdfRead:
     @property
     def input_lines(self) -> int:
         return self.printed_lines
-
-
-def _is_heading_font(name: str) -> bool:
-    lowered = name.lower()
-    return any(mark in lowered for mark in HEADING_FONTS)
 
 
 def _error(shown: str, message: str) -> SourceError:
@@ -131,8 +92,8 @@ def read_pdf(path: Path) -> PdfRead:
         tables: list[PdfTable] = []
         for number, page in enumerate(_pages(pdf, shown), start=1):
             try:
-                page_tables = _page_tables(page, number)
-                lines.extend(_page_lines(page, number, page_tables))
+                page_tables = tables_of_page(page, number)
+                lines.extend(page_lines(page, number, page_tables))
             except SourceError:
                 raise
             except Exception as exc:  # pdfminer raises many kinds on a damaged content stream
@@ -179,229 +140,6 @@ def _pages(pdf, shown: str):
         raise _error(shown, f"not a readable PDF file: its page tree is damaged ({type(exc).__name__}: {exc})") from None
 
 
-# --- characters to printed lines ---------------------------------------------------------------
-
-def _group_lines(chars: list[dict]) -> list[list[dict]]:
-    chars = sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"]))
-    rows: list[list[dict]] = []
-    for char in chars:
-        middle = (char["top"] + char["bottom"]) / 2
-        for row in reversed(rows[-3:]):
-            ref = row[0]
-            if abs((ref["top"] + ref["bottom"]) / 2 - middle) < 0.45 * max(ref["size"], char["size"]):
-                row.append(char)
-                break
-        else:
-            rows.append([char])
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
-    rows.sort(key=lambda row: min(c["top"] for c in row))
-    return rows
-
-
-def _row_text(row: list[dict]) -> tuple[str, list[str]]:
-    """Text and per-character fonts; a space only where the gap between Latin letters or digits
-    says the PDF meant one (Chinese text has no spaces, and a justified line's gaps are not spaces)."""
-    out: list[str] = []
-    fonts: list[str] = []
-    previous = None
-    for char in row:
-        text = char["text"]
-        if not text.strip():
-            previous = char if previous is None else previous
-            continue
-        if previous is not None and out:
-            gap = char["x0"] - previous["x1"]
-            if gap > 0.25 * char["size"] and out[-1][-1:].isascii() and text[:1].isascii():
-                out.append(" ")
-                fonts.append(fonts[-1])
-        out.append(text)
-        fonts.extend([_font_name(char)] * len(text))
-        previous = char
-    return "".join(out), fonts
-
-
-def _font_name(char: dict) -> str:
-    return str(char.get("fontname", "")).split("+")[-1]
-
-
-def _page_lines(page, number: int, tables: list[PdfTable]) -> list[PdfLine]:
-    chars = [c for c in page.chars if not any(_inside(c, t.bbox) for t in tables)]
-    upright = [c for c in chars if c.get("upright", True)]
-    turned = [c for c in chars if not c.get("upright", True)]
-    groups = _group_lines(upright)
-    if turned:
-        # Text printed sideways (the unit line and notes of a landscape table): read turned upright,
-        # in the same frame as the page's turned table, so it stands before or after it.
-        turn = _turn(turned) or 1
-        groups += _group_lines([_turned_char(c, turn, page.width, page.height) for c in turned])
-    lines = []
-    for row in groups:
-        text, fonts = _row_text(row)
-        if not text:
-            continue
-        sizes = Counter(round(c["size"], 1) for c in row if c["text"].strip())
-        lines.append(PdfLine(number, text, row[0]["x0"], max(c["x1"] for c in row), min(c["top"] for c in row),
-                             max(c["bottom"] for c in row), sizes.most_common(1)[0][0], fonts))
-    return lines
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-def _page_tables(page, number: int) -> list[PdfTable]:
-    found = []
-    for table in page.find_tables():
-        cells = [c for c in table.cells if c is not None]
-        chars = [ch for ch in page.chars if _inside(ch, table.bbox)]
-        turn = _turn(chars)
-        if turn:
-            # A landscape table on a portrait page (GB/T 9704 clause 8): read it turned upright.
-            height, width = page.height, page.width
-            cells = [_turned_box(c, turn, width, height) for c in cells]
-            chars = [_turned_char(ch, turn, width, height) for ch in chars]
-        xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
-        ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
-        if len(xs) < 3 or len(ys) < 3:
-            continue
-        grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-        anchors = []
-        for box in sorted(cells, key=lambda c: (round(c[1]), c[0])):
-            x0, top, x1, bottom = box
-            c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
-            if c1 <= c0 or r1 <= r0 or grid[r0][c0] is not None:
-                continue
-            text, head = _cell_text([ch for ch in chars if _inside(ch, box)])
-            cell = Cell(text, r0, c0, c1 - c0, head, rows=r1 - r0)
-            printed_unit = HEADER_UNIT.search(text)
-            if printed_unit and head:
-                cell.unit = printed_unit.group(1).strip()
-            anchors.append(cell)
-            for r in range(r0, r1):
-                for c in range(c0, c1):
-                    grid[r][c] = cell
-        if any(slot is None for row in grid for slot in row):
-            continue  # not a grid of rectangles: leave its text to the lines
-        found.append(PdfTable(number, ys[0], ys[-1], xs, grid, anchors,  # type: ignore[arg-type]
-                              pages=[number], bbox=tuple(table.bbox), turned=bool(turn)))
-    return found
-
-
-def _inside(char: dict, box) -> bool:
-    x0, top, x1, bottom = box
-    return x0 <= (char["x0"] + char["x1"]) / 2 <= x1 and top <= (char["top"] + char["bottom"]) / 2 <= bottom
-
-
-def _turn(chars: list[dict]) -> int:
-    """+1 when most characters run up the page (turned a quarter anticlockwise), -1 when down, 0 upright."""
-    turned = [ch for ch in chars if not ch.get("upright", True)]
-    if len(turned) <= len(chars) / 2:
-        return 0
-    ups = sum(1 for ch in turned if ch.get("matrix", (0, 1))[1] > 0)
-    return 1 if ups >= len(turned) / 2 else -1
-
-
-def _turned_box(box, turn: int, width: float, height: float) -> tuple[float, float, float, float]:
-    x0, top, x1, bottom = box
-    if turn > 0:
-        return (height - bottom, x0, height - top, x1)
-    return (top, width - x1, bottom, width - x0)
-
-
-def _turned_char(char: dict, turn: int, width: float, height: float) -> dict:
-    x0, top, x1, bottom = _turned_box((char["x0"], char["top"], char["x1"], char["bottom"]), turn, width, height)
-    return {**char, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "upright": True}
-
-
-def _edges(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for value in sorted(values):
-        if not out or value - out[-1] > 2:
-            out.append(value)
-    return out
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
-
-
-def _cell_text(chars: list[dict]) -> tuple[str, bool]:
-    """A cell's lines joined (a label wrapped over several lines is one text), and whether all of
-    it is in the header font."""
-    text = ""
-    fonts: list[str] = []
-    for row in _group_lines(chars):
-        line, line_fonts = _row_text(row)
-        text = text + _joiner(text, line) + line if text else line
-        fonts.extend(line_fonts)
-    return text.strip(), bool(fonts) and all(_is_heading_font(f) for f in fonts)
-
-
-def _continues(previous: PdfTable, table: PdfTable) -> bool:
-    if len(previous.columns) != len(table.columns):
-        return False
-    return all(abs(a - b) < 3 for a, b in zip(previous.columns, table.columns))
-
-
-def _merge(previous: PdfTable, table: PdfTable) -> None:
-    """Append a continuation part: drop its repeated head rows, and join a label cell merged over
-    the page break (printed again, or left empty, at the top of the new page) to the one above."""
-    repeated = 0
-    while (repeated < min(len(previous.grid), len(table.grid) - 1)
-           and [c.text for c in _unique(previous.grid[repeated])] == [c.text for c in _unique(table.grid[repeated])]
-           and _spans(previous.grid[repeated]) == _spans(table.grid[repeated])):
-        repeated += 1
-    for row in table.grid[:repeated]:
-        previous.dropped.append((table.page, " | ".join(c.text for c in _unique(row)), "table head repeated"))
-    rows = table.grid[repeated:]
-    offset = len(previous.grid) - repeated
-    first = rows[0] if rows else []
-    last = previous.grid[-1]
-    data_from = next((c for c, cell in enumerate(first) if NUMBER.match(cell.text)), len(first))
-    joined: dict[int, Cell] = {}
-    for c, cell in enumerate(first[:data_from]):
-        above = last[c]
-        if (cell.row == repeated and cell.column == c and above.column == c and above.span == cell.span
-                and (cell.text == "" or (cell.text == above.text and (above.rows > 1 or cell.rows > 1)))):
-            joined[id(cell)] = above
-    for cell in table.anchors:
-        if cell.row < repeated:
-            continue
-        target = joined.get(id(cell))
-        if target is not None:
-            target.rows += cell.rows
-            if cell.text:
-                previous.dropped.append((table.page, cell.text, "table label printed again after a page break"))
-            continue
-        cell.row += offset
-        previous.anchors.append(cell)
-    for row in rows:
-        previous.grid.append([joined.get(id(cell), cell) for cell in row])
-    previous.repeated = previous.repeated or repeated
-    previous.bottom = table.bottom
-    previous.pages.append(table.page)
-
-
-def _head_rows(grid: list[list[Cell]]) -> int:
-    """The rows at the top printed wholly in the header font (黑体 or bold), when there are such rows
-    and body rows under them; 0 lets the rows above the first number be the head."""
-    count = 0
-    while count < len(grid) and all(cell.head_style for cell in grid[count]):
-        count += 1
-    return count if count < len(grid) else 0
-
-
-def _unique(row: list[Cell]) -> list[Cell]:
-    seen: list[Cell] = []
-    for cell in row:
-        if not any(cell is s for s in seen):
-            seen.append(cell)
-    return seen
-
-
-def _spans(row: list[Cell]) -> list[int]:
-    return [cell.span for cell in _unique(row)]
-
-
 # --- lines and tables to paragraphs -----------------------------------------------------------
 
 def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRead:
@@ -410,7 +148,7 @@ def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRe
     number = 0
     furniture = _furniture(lines, pages)
     flow: list[PdfLine | PdfTable] = sorted([*lines, *tables], key=lambda item: (item.page, item.top))
-    flow = _join_tables(flow, furniture)
+    flow = join_tables(flow, furniture)
     body = [item for item in flow if isinstance(item, PdfLine) and id(item) not in furniture]
     body = [item for item in flow if isinstance(item, PdfLine)]
     size = _body_size(body)
@@ -426,7 +164,7 @@ def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRe
         if isinstance(item, PdfTable):
             number += 1
             page_of[number] = item.page
-            table = table_from_grid(item.grid, item.anchors, item.repeated or _head_rows(item.grid),
+            table = table_from_grid(item.grid, item.anchors, item.repeated or head_rows(item.grid),
                                     len(imported) + 1)
             if table is None:
                 text = " ".join(c.text for c in item.anchors if c.text)
@@ -470,20 +208,6 @@ def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRe
         previous = line
     continued = {n: t.pages[1:] for n, t in sources.items() if len(t.pages) > 1}
     return PdfRead(physical, hints, removed, imported, page_of, continued, pages, len(lines), warnings)
-
-
-def _join_tables(flow: list, furniture: dict[int, str]) -> list:
-    """A table that opens a page, right after a table that closed the page before (only page
-    furniture between them), with the same column edges, is the same table."""
-    out: list = []
-    for item in flow:
-        before = next((x for x in reversed(out) if id(x) not in furniture), None)
-        if (isinstance(item, PdfTable) and isinstance(before, PdfTable) and before.pages[-1] == item.page - 1
-                and _continues(before, item)):
-            _merge(before, item)
-            continue
-        out.append(item)
-    return out
 
 
 def _take_caption(physical: list[tuple[int, str]], hints: dict[int, ParagraphHint], table: ImportedTable) -> None:
@@ -559,12 +283,12 @@ def _furniture(lines: list[PdfLine], pages: int) -> dict[int, str]:
     for line in lines:
         by_page.setdefault(line.page, []).append(line)
     edge_lines: list[PdfLine] = []
-    for page_lines in by_page.values():
-        ordered = sorted(page_lines, key=lambda line: line.top)
+    for lines_of_page in by_page.values():
+        ordered = sorted(lines_of_page, key=lambda line: line.top)
         edge_lines.extend({id(line): line for line in ordered[:2] + ordered[-2:]}.values())
     repeated = Counter((_digitless(line.text), round(line.top / 4)) for line in edge_lines)
-    for page_lines in by_page.values():
-        ordered = sorted(page_lines, key=lambda line: line.top)
+    for lines_of_page in by_page.values():
+        ordered = sorted(lines_of_page, key=lambda line: line.top)
         for line in (ordered[-1], ordered[0]) if len(ordered) > 1 else (ordered[0],):
             if PAGE_NUMBER.match(line.text.strip()) and _isolated(line, ordered):
                 reasons[id(line)] = "page number"

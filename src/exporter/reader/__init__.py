@@ -5,9 +5,9 @@ reads the file once, collects every problem as a located diagnostic, and either 
 frozen `Document` (with the warnings it found) or raises `SourceError` with all of them.
 
 The jobs are split by module: `text` (decoding and character screening), `front_matter`
-(YAML → Metadata and check definitions), `blocks` (paragraphs and numbered headings),
-`inline` (text runs, figure spans, source positions) and `sentences` (the sentence each
-figure stands in). This module runs them in order.
+(YAML → Metadata; `head_fields` checks the 版头 keys, `check_definitions` the 'checks' list),
+`blocks` (paragraphs and numbered headings), `inline` (text runs, figure spans, source
+positions) and `sentences` (the sentence each figure stands in). This module runs them in order.
 """
 
 from __future__ import annotations

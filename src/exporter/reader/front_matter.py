@@ -1,12 +1,12 @@
-"""YAML front matter → Metadata, and the consistency checks it declares."""
+"""YAML front matter → Metadata, and the consistency checks it declares.
+
+The 版头 keys are checked in `head_fields`, the 'checks' list in `check_definitions`."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -14,8 +14,9 @@ from markdown_it.token import Token
 
 from .. import checks as checks_mod
 from ..model import HEADING_SCHEMES, Metadata, Position
-from .inline import ID_PATTERN
-from .limits import date_too_late, number_out_of_range, text_too_long
+from .check_definitions import check_definitions
+from .head_fields import read_head_fields, warn_incomplete_head, yaml_type
+from .limits import date_too_late, text_too_long
 from .periods import period_problem
 from .text import SourceLines, forbidden_characters
 
@@ -25,23 +26,6 @@ FRONT_MATTER_KEYS = (
     "heading_scheme", "head", "kind", "direction", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
     "url", "published", "reference_date", "registry",
 )
-COMPARISON_KEYS = tuple(c.value for c in checks_mod.Comparison)
-CHECK_KEYS = ("id", "description", "sum", "expr", *COMPARISON_KEYS, "tolerance")
-# Operators a clerk may type as a key, and the word the source writes instead.
-OPERATOR_WORDS = {"=": "equals", "==": "equals", "<": "less_than", "<=": "at_most", "≤": "at_most",
-                  "=<": "at_most", ">=": "at_least", "≥": "at_least", "=>": "at_least", ">": "greater_than"}
-# The 15 文种 of 《党政机关公文处理工作条例》第八条; 命令 may be written 令.
-KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
-         "议案", "函", "纪要")
-# 上行文 by nature; 函 goes between bodies that do not lead each other; the rest go down.
-KIND_DIRECTIONS = {"请示": "up", "报告": "up", "函": "parallel"}
-DIRECTIONS = ("up", "down", "parallel")
-SECRET_LEVELS = ("绝密", "机密", "秘密")                 # [K4]
-URGENCIES = ("特急", "加急", "特提", "平急")            # [K5]; 特提 and 平急 are for telegrams
-# Keys printed only in the 版头: setting one asks for the 版头 [K1–K13].
-HEAD_KEYS = ("issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer")
-# 机关代字〔year〕N号 [K9]
-DOC_NUMBER = re.compile(r"[^〔〕\[\]【】﹝﹞]+〔\d{4}〕[1-9]\d*号")
 
 
 def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, list[checks_mod.CheckDefinition]]:
@@ -107,7 +91,7 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("period", "region_code"):
             return str(value)
         if not isinstance(value, str):
-            src.diags.error(f"'{key}' must be text, not {_yaml_type(value)}", value_pos(key))
+            src.diags.error(f"'{key}' must be text, not {yaml_type(value)}", value_pos(key))
             return None
         if not value.strip():
             src.diags.error(f"'{key}' is empty", value_pos(key))
@@ -178,14 +162,14 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     if url is not None and not re.match(r"https?://[^\s/]+", url):
         src.diags.error(f"'url' must be the address the report was published at (http:// or https://), not {url!r}",
                         value_pos("url"))
-    check_defs = _check_definitions(src, data.get("checks"), value_nodes.get("checks"), offset)
+    check_defs = check_definitions(src, data.get("checks"), value_nodes.get("checks"), offset)
     issuers = text_list("issuer")
     scheme = text("heading_scheme")
     if scheme is not None and scheme not in HEADING_SCHEMES:
         src.diags.error(f"'heading_scheme' must be one of {', '.join(HEADING_SCHEMES)}, not {scheme!r}",
                         value_pos("heading_scheme"))
         ok = False
-    head_fields = _head_fields(src, data, key_pos, value_pos, text, text_list, issuers)
+    head_fields = read_head_fields(src, data, key_pos, value_pos, text, text_list, issuers)
     if head_fields is None:
         ok = False
         head_fields = {}
@@ -215,228 +199,13 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         **head_fields,
     )
     if ok and meta.head:
-        _warn_incomplete_head(src, meta)
+        warn_incomplete_head(src, meta)
     # Only a 公文 (a 版头 or a 文种 given): a report published as received, like the bundled one,
     # often has a 署名 and no date, and that is what it printed.
     if ok and (meta.head or meta.kind) and meta.issuer and meta.date is None:
         src.diags.warning("the document has a 署名 ('issuer') but no 成文日期: add 'date' [G1, G3]",
                           meta.position_of("issuer"))
     return (meta if ok else None), check_defs
-
-
-def _head_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any, text: Any,
-                 text_list: Any, issuers: tuple[str, ...]) -> dict[str, Any] | None:
-    """The 版头 keys, checked: the values the standard allows, and what needs what [K1–K13].
-
-    Returns the Metadata fields, or None when one is wrong (each problem reported at its value)."""
-    ok = True
-    fields: dict[str, Any] = {}
-    given_head_keys = [key for key in HEAD_KEYS if data.get(key) is not None]
-    head = data.get("head")
-    if head is not None and not isinstance(head, bool):
-        src.diags.error(f"'head' must be true or false, not {_yaml_type(head)}", value_pos("head"))
-        return None
-    if head is False and given_head_keys:
-        src.diags.error(f"'{given_head_keys[0]}' is printed in the 版头, which 'head: false' turns off",
-                        key_pos[given_head_keys[0]])
-        return None
-    fields["head"] = bool(head) or bool(given_head_keys)
-
-    kind = text("kind")
-    if kind is not None:
-        if kind not in KINDS:
-            hint = difflib.get_close_matches(kind, KINDS, n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (one of {'、'.join(KINDS)})"
-            src.diags.error(f"unknown 文种 'kind: {kind}'{suggestion}", value_pos("kind"))
-            ok = False
-        fields["kind"] = kind
-    direction = text("direction")
-    if direction is not None and direction not in DIRECTIONS:
-        src.diags.error(f"'direction' must be one of {', '.join(DIRECTIONS)}, not {direction!r}",
-                        value_pos("direction"))
-        ok = False
-    fields["direction"] = direction or KIND_DIRECTIONS.get(kind or "") or ("down" if kind else None)
-
-    mark = data.get("issuer_mark")
-    if mark is not None:
-        if isinstance(mark, str) and mark.strip():
-            # One line, printed as written: "某某县人民政府文件", or the name alone [K6].
-            fields["issuer_mark"] = (mark.strip(),)
-            fields["issuer_mark_as_written"] = True
-        else:
-            names = text_list("issuer_mark")
-            if not names:
-                ok = False
-            fields["issuer_mark"] = names
-    if fields["head"] and not issuers and mark is None:
-        src.diags.error("the 版头 needs the 发文机关标志: give 'issuer' (or 'issuer_mark')",
-                        key_pos.get("head") or key_pos[given_head_keys[0]])
-        ok = False
-
-    copy_number = data.get("copy_number")
-    if copy_number is not None:
-        shown = str(copy_number).strip() if isinstance(copy_number, (int, str)) and not isinstance(copy_number, bool) else ""
-        if not (shown.isascii() and shown.isdigit() and 1 <= len(shown) <= 6 and int(shown) > 0):
-            src.diags.error(f"'copy_number' (份号) must be a number of 1 to 6 digits, not {copy_number!r} [K3]",
-                            value_pos("copy_number"))
-            ok = False
-        fields["copy_number"] = shown
-    secret = text("secret")
-    if secret is not None and secret not in SECRET_LEVELS:
-        src.diags.error(f"'secret' (密级) must be one of {'、'.join(SECRET_LEVELS)}, not {secret!r} [K4]",
-                        value_pos("secret"))
-        ok = False
-    fields["secret"] = secret
-    period = text("secret_period")
-    if period is not None and secret is None:
-        src.diags.error("'secret_period' (保密期限) needs 'secret' (密级) [K4]", key_pos["secret_period"])
-        ok = False
-    fields["secret_period"] = period
-    urgency = text("urgency")
-    if urgency is not None and urgency not in URGENCIES:
-        src.diags.error(f"'urgency' (紧急程度) must be one of {'、'.join(URGENCIES)}, not {urgency!r} [K5]",
-                        value_pos("urgency"))
-        ok = False
-    fields["urgency"] = urgency
-    signers = text_list("signer")
-    if signers and fields["direction"] != "up":
-        src.diags.error("'signer' (签发人) is printed only on a 上行文: set 'direction: up' "
-                        "(or a kind such as 请示 or 报告) [K11]", key_pos["signer"])
-        ok = False
-    fields["signers"] = signers
-    return fields if ok else None
-
-
-def _warn_incomplete_head(src: SourceLines, meta: Metadata) -> None:
-    """What a 版头 element needs besides itself (`exporter check` shows these) [K2, K9, K11]."""
-    head_at = meta.position_of("head") or meta.position_of("issuer") or src.at(2)
-    if meta.doc_number is None:
-        src.diags.warning("the 版头 has no 发文字号: add 'doc_number' [K9]", head_at)
-    elif not DOC_NUMBER.fullmatch(meta.doc_number) or "第" in meta.doc_number:
-        src.diags.warning(
-            f"发文字号 '{meta.doc_number}' is not 机关代字〔year〕N号: the year in 〔〕 (U+3014/U+3015), "
-            "the number without 第 or leading zeros [K9]", meta.position_of("doc_number"))
-    if meta.secret is not None and meta.copy_number is None:
-        src.diags.warning("a document with a 密级 must carry a 份号: add 'copy_number' [K2]",
-                          meta.position_of("secret"))
-    if meta.direction == "up" and not meta.signers:
-        src.diags.warning("a 上行文 shows its 签发人: add 'signer' [K11]", meta.position_of("direction")
-                          or meta.position_of("kind") or head_at)
-    if meta.signers and len(meta.signers) != max(len(meta.issuers), 1):
-        src.diags.warning(f"{len(meta.signers)} 签发人 for {len(meta.issuers)} issuers: one per issuer, in their "
-                          "order [K13]", meta.position_of("signer"))
-def _check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, offset: int) -> list[checks_mod.CheckDefinition]:
-    if value is None:
-        return []
-    pos = src.at(node.start_mark.line + 1 + offset, node.start_mark.column + 1) if node else src.at(2)
-    if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode):
-        src.diags.error("'checks' must be a list of checks", pos)
-        return []
-    defs = []
-    seen: set[str] = set()
-    for item, item_node in zip(value, node.value):
-        ipos = src.at(item_node.start_mark.line + 1 + offset, item_node.start_mark.column + 1)
-        if not isinstance(item, dict):
-            src.diags.error("a check must be a set of 'key: value' lines (id, description, sum or expr, and a"
-                            " comparison such as equals)", ipos)
-            continue
-
-        def key_pos(key: str, item_node: yaml.Node = item_node, ipos: Position = ipos) -> Position:
-            for key_node, _ in getattr(item_node, "value", ()):
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                    return src.at(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            return ipos
-
-        unknown_keys = [k for k in item if k not in CHECK_KEYS]
-        for k in unknown_keys:
-            if str(k) in OPERATOR_WORDS:
-                src.diags.error(f"unknown comparison '{k}': write '{OPERATOR_WORDS[str(k)]}: …'", key_pos(str(k)))
-            elif str(k) in ("!=", "≠", "<>", "not_equals"):
-                src.diags.error(f"unknown comparison '{k}': a check states what must hold (equals, less_than,"
-                                " at_most, at_least, greater_than, between)", key_pos(str(k)))
-            else:
-                hint = difflib.get_close_matches(str(k), CHECK_KEYS, n=1)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-                src.diags.error(f"unknown check key '{k}'{suggestion}", key_pos(str(k)) if isinstance(k, str) else ipos)
-        check_id = item.get("id")
-        if not isinstance(check_id, str) or not ID_PATTERN.match(check_id):
-            src.diags.error("a check needs an 'id' in ASCII snake_case", ipos)
-            continue
-        if check_id in seen:
-            src.diags.error(f"duplicate check id '{check_id}'", ipos)
-        seen.add(check_id)
-        if ("sum" in item) == ("expr" in item):
-            src.diags.error(f"check '{check_id}' needs exactly one of 'sum' (a list of ids) or 'expr'", ipos)
-            continue
-        if "sum" in item:
-            parts = item["sum"]
-            if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts):
-                src.diags.error(f"check '{check_id}': 'sum' must be a list of indicator ids", ipos)
-                continue
-            left = " + ".join(parts)
-        else:
-            left = item["expr"]
-            if not isinstance(left, str):
-                src.diags.error(f"check '{check_id}': 'expr' must be text", ipos)
-                continue
-        given = [k for k in COMPARISON_KEYS if k in item]
-        if not given and unknown_keys:
-            continue  # the unknown key is most likely the comparison, and is reported already
-        if len(given) != 1:
-            where = key_pos(given[1]) if given else ipos
-            src.diags.error(f"check '{check_id}' needs exactly one comparison: "
-                            + ("equals, less_than, at_most, at_least, greater_than or between" if not given else
-                               f"it has {' and '.join(given)}"), where)
-            continue
-        comparison = checks_mod.Comparison(given[0])
-        if comparison == checks_mod.Comparison.BETWEEN:
-            ends = item["between"]
-            read = [_check_side(e) for e in ends] if isinstance(ends, list) and len(ends) == 2 else []
-            if len(read) != 2 or None in read:
-                src.diags.error(f"check '{check_id}': 'between' takes the two ends as a list, e.g."
-                                " 'between: [0, 100]' (each a number, an id or an expression)", key_pos("between"))
-                continue
-            right, upper = read[0], read[1]
-        else:
-            right, upper = _check_side(item[comparison.value], summed=True), None
-            if right is None:
-                src.diags.error(f"check '{check_id}': '{comparison.value}' must be an indicator id, a number,"
-                                " an expression or a list of ids (summed)", key_pos(comparison.value))
-                continue
-        assert right is not None
-        tolerance_raw = item.get("tolerance", 0)
-        try:
-            tolerance = Decimal(str(tolerance_raw))
-            if tolerance < 0 or isinstance(tolerance_raw, bool):
-                raise InvalidOperation
-        except InvalidOperation:
-            src.diags.error(f"check '{check_id}': 'tolerance' must be a non-negative number", ipos)
-            continue
-        too_large = number_out_of_range(tolerance)
-        if too_large is not None:
-            src.diags.error(f"check '{check_id}', 'tolerance': {too_large}", ipos)
-            continue
-        definition = checks_mod.CheckDefinition(check_id, "", left, right, tolerance, ipos, comparison, upper)
-        description = item.get("description") or definition.written()
-        valid = True
-        for expression in definition.sides:
-            try:
-                checks_mod.parse_expression(expression)
-            except checks_mod.ExpressionError as exc:
-                src.diags.error(f"check '{check_id}': {exc} (at character {exc.offset + 1} of '{expression}')", ipos)
-                valid = False
-        if valid:
-            defs.append(dataclasses.replace(definition, description=str(description)))
-    return defs
-
-
-def _check_side(value: Any, summed: bool = False) -> str | None:
-    """A side of a check as an expression: text as written, a number, or (where `summed`) a list of ids added up."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if summed and isinstance(value, list) and value and all(isinstance(p, str) for p in value):
-        return " + ".join(value)
-    return value if isinstance(value, str) else None
 
 
 def _scalars(node: yaml.Node) -> list[yaml.ScalarNode]:
@@ -502,15 +271,3 @@ def _with_colon(recipients: str | None) -> str | None:
     return recipients.rstrip(":：") + "："
 
 
-def _yaml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"a date ({value})"
-    return type(value).__name__

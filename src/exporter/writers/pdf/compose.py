@@ -20,7 +20,8 @@ from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
 from .punctuation import allowances, blank_side
-from .table import TableFlow, lay_out_table
+from .table import TableFlow
+from .table_layout import lay_out_table
 
 
 @dataclass(frozen=True)
