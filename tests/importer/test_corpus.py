@@ -1,7 +1,7 @@
-"""`exporter import` on every real text of ../shared/corpus (copied to tests/fixtures/corpus) and on
+"""`exporter import` on every real text of the reference material shared/corpus (copied to tests/fixtures/corpus) and on
 the seed: import, re-read with no errors, `exporter all`, and nothing lost.
 
-Expectations are read off the texts by hand (see ../shared/corpus/INDEX.md): which input lines
+Expectations are read off the texts by hand (see the reference material shared/corpus/INDEX.md): which input lines
 are dropped as furniture or boilerplate, which move into the front matter, and how many
 headings each level has.
 """

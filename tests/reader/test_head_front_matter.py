@@ -1,5 +1,5 @@
 """The 版头 keys of the front matter: what they become, and each wrong value a located error
-(../shared/spec/gbt9704-kinds.md §2)."""
+(the reference material shared/spec/gbt9704-kinds.md §2)."""
 
 from __future__ import annotations
 

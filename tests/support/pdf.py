@@ -17,7 +17,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-# The 版心 of GB/T 9704 in PDF points, top-left origin (../shared/spec/gbt9704.md §0.4).
+# The 版心 of GB/T 9704 in PDF points, top-left origin (the reference material shared/spec/gbt9704.md §0.4).
 PAGE_W, PAGE_H = 595.276, 841.890
 LEFT, RIGHT, TOP, BOTTOM = 79.370, 521.575, 104.882, 742.677
 PITCH = 637.795 / 22

@@ -1,5 +1,5 @@
 """The 版头 in the .docx: what the XML says (colour, size, fonts, the rule's border) and where
-LibreOffice draws it (../shared/spec/gbt9704-kinds.md §2, K2–K16)."""
+LibreOffice draws it (the reference material shared/spec/gbt9704-kinds.md §2, K2–K16)."""
 
 from __future__ import annotations
 

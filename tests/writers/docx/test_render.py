@@ -1,6 +1,6 @@
 """The .docx rendered by LibreOffice (`soffice --headless --convert-to pdf`) and measured.
 
-Positions are PDF points from the page's top-left corner, as in ../shared/spec/gbt9704.md §0.4:
+Positions are PDF points from the page's top-left corner, as in the reference material shared/spec/gbt9704.md §0.4:
 版心 x 79.37–521.58, y 104.88–742.68; one grid line is 28.95 pt. Each fixture is written and
 converted once per session.
 """

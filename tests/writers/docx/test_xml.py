@@ -1,6 +1,6 @@
 """The .docx read back as XML: every GB/T 9704 checklist item a file can show without rendering.
 
-Checklist IDs are those of ../shared/spec/gbt9704.md. Expected values are written out from the
+Checklist IDs are those of the reference material shared/spec/gbt9704.md. Expected values are written out from the
 spec (twips, half-points, font names) or taken from the profile and the model, never from the
 writer's own helpers.
 """

@@ -1,5 +1,5 @@
 """The 版头 in the PDF, measured on the produced file: where each element sits, its font and its
-colour (../shared/spec/gbt9704-kinds.md §2, K2–K16). Positions are PDF points from the page's
+colour (the reference material shared/spec/gbt9704-kinds.md §2, K2–K16). Positions are PDF points from the page's
 top-left corner; ±1 mm is GB/T 9704 6.1's tolerance."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The PDF's layout, measured on the produced file: the 22 × 28 grid, justified lines, Chinese
-line breaking, pagination, and where the furniture sits (../shared/spec/gbt9704.md)."""
+line breaking, pagination, and where the furniture sits (the reference material shared/spec/gbt9704.md)."""
 
 from __future__ import annotations
 
