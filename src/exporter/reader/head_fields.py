@@ -81,23 +81,24 @@ def read_head_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, 
                             value_pos("copy_number"))
             ok = False
         fields["copy_number"] = shown
-    secret = text("secret")
-    if secret is not None and secret not in SECRET_LEVELS:
-        src.diags.error(f"'secret' (密级) must be one of {'、'.join(SECRET_LEVELS)}, not {secret!r} [K4]",
-                        value_pos("secret"))
-        ok = False
+    def one_of(key: str, label: str, choices: tuple[str, ...], item: str) -> str | None:
+        """The value of `key` if the standard allows it; otherwise a located error (and None)."""
+        nonlocal ok
+        value = text(key)
+        if value is not None and value not in choices:
+            src.diags.error(f"'{key}' ({label}) must be one of {'、'.join(choices)}, not {value!r} [{item}]",
+                            value_pos(key))
+            ok = False
+        return value
+
+    secret = one_of("secret", "密级", SECRET_LEVELS, "K4")
     fields["secret"] = secret
     period = text("secret_period")
     if period is not None and secret is None:
         src.diags.error("'secret_period' (保密期限) needs 'secret' (密级) [K4]", key_pos["secret_period"])
         ok = False
     fields["secret_period"] = period
-    urgency = text("urgency")
-    if urgency is not None and urgency not in URGENCIES:
-        src.diags.error(f"'urgency' (紧急程度) must be one of {'、'.join(URGENCIES)}, not {urgency!r} [K5]",
-                        value_pos("urgency"))
-        ok = False
-    fields["urgency"] = urgency
+    fields["urgency"] = one_of("urgency", "紧急程度", URGENCIES, "K5")
     signers = text_list("signer")
     if signers and fields["direction"] != "up":
         src.diags.error("'signer' (签发人) is printed only on a 上行文: set 'direction: up' "
