@@ -46,8 +46,13 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
                     add(BODY_ROLE, note)
             case _:
                 assert_never(block)
-    for text in (f.cc, f.printed_by, f.printed_on):
+    for text in (f.cc, f.printed_by, f.printed_on, f.record_recipients):
         add("imprint", text)
+    for text in (*f.co_issuers, *f.signoff_lines):
+        add("body", text)
+    for label, names in f.minutes_lists:
+        add(profile.minutes.label_role, label)
+        add("body", names)
     if f.head is not None:
         for _, text, role in f.head.corner:
             add(role, text)
@@ -66,6 +71,8 @@ def locate_character(document: Document, char: str) -> Position | None:
     for key, value in (("title", meta.title_text), ("issuer", "".join(meta.issuers)),
                        ("issuer_mark", "".join(meta.issuer_mark)), ("recipients", meta.recipients),
                        ("doc_number", meta.doc_number), ("signer", "".join(meta.signers)),
+                       ("attendees", "".join(meta.attendees)), ("absent", "".join(meta.absent)),
+                       ("observers", "".join(meta.observers)),
                        ("secret", meta.secret), ("secret_period", meta.secret_period), ("urgency", meta.urgency),
                        ("note", meta.note), ("printed_by", meta.printed_by)):
         if value and char in value:

@@ -35,6 +35,7 @@ class Head:
     upward: bool                                # 上行文: 发文字号 left, 签发人 right [K11]
     signer_label: str                           # "签发人：" [K12]
     signer_lines: tuple[tuple[str, ...], ...]   # 签发人 names, `signers_per_line` a line [K13]
+    style: str = "document"                     # "document" (文件格式), "letter" [L], "order" [M], "minutes" [J]
 
     @property
     def corner(self) -> tuple[tuple[int, str, str], ...]:
@@ -69,6 +70,15 @@ class Furniture:
     printed_by: str | None                      # 印发机关 [H5]
     printed_on: str | None                      # 印发日期 with its "印发" [H5]
     head: Head | None = None                    # 版头, when the source asks for one
+    co_issuers: tuple[str, ...] = ()            # joint 署名 after the host's, one a line [S8]
+    minutes_lists: tuple[tuple[str, str], ...] = ()  # 纪要: (label, names) of 出席, 请假, 列席 [J2, J3]
+    record_recipients: str | None = None        # 主送 moved to the 版记, label included [D6]
+    seal_png: bytes | None = None               # 印章 over the 署名 and date [G2]
+    signoff_lines: tuple[str, ...] = ()         # 命令: 签发人 lines (职务 and name) above the date [M5, S9]
+
+    @property
+    def style(self) -> str:
+        return self.head.style if self.head is not None else "document"
 
     @property
     def attachment_texts(self) -> tuple[str, ...]:
@@ -78,13 +88,25 @@ class Furniture:
 
     @property
     def has_imprint(self) -> bool:
-        return bool(self.cc or self.printed_by or self.printed_on)
+        return bool(self.cc or self.printed_by or self.printed_on or self.record_recipients)
+
+    @property
+    def sealed(self) -> bool:
+        """The sealed sign-off [G2]: a seal and a 署名 or date for it to press on."""
+        return self.seal_png is not None and bool(self.issuer or self.date)
 
 
 def furniture(meta: Metadata, profile: Profile) -> Furniture:
+    recipients = recipients_line(meta.recipients)
+    in_record = recipients_in_record(meta, recipients, profile)
+    style = meta.format or "document"
+    order = style == "order"
     return Furniture(
-        title_lines=tuple(line for line in meta.title if line),  # as the reader broke it [D3]
-        recipients=recipients_line(meta.recipients),
+        title_lines=(tuple(line for line in meta.title if line)  # as the reader broke it [D3]
+                     if not (order and not profile.order.print_title) else ()),
+        recipients=None if in_record else recipients,
+        record_recipients=profile.recipients.record_label + recipients.rstrip("：")
+        if in_record and recipients else None,
         attachment_label=profile.attachments.label,
         attachments=numbered_attachments(meta.attachments, profile),
         issuer=meta.issuer or None,
@@ -96,21 +118,52 @@ def furniture(meta: Metadata, profile: Profile) -> Furniture:
         printed_on=(format_date(profile, meta.printed_on) + profile.imprint.printed_suffix
                     if meta.printed_on is not None else None),
         head=head(meta, profile) if meta.head else None,
+        # A 命令 is signed by its 签发人 (name and 职务 as written); the issuer is the mark [M5].
+        co_issuers=meta.issuers[1:] if not (order and meta.signers) else (),
+        minutes_lists=minutes_lists(meta, profile) if style == "minutes" else (),
+        seal_png=meta.seal_png,
+        signoff_lines=meta.signers if order else (),
     )
+
+
+def recipients_in_record(meta: Metadata, recipients: str | None, profile: Profile) -> bool:
+    """主送 in the 版记 when the source says so, or, unless it says not, when it would take more
+    than `max_head_lines` lines of the first page [D6]."""
+    if recipients is None:
+        return False
+    if meta.recipients_in_record is not None:
+        return meta.recipients_in_record
+    per_line = profile.grid.chars_per_line
+    return -(-len(recipients) // per_line) > profile.recipients.max_head_lines
+
+
+def minutes_lists(meta: Metadata, profile: Profile) -> tuple[tuple[str, str], ...]:
+    """出席, 请假, 列席 in the profile's order, each "label" + names joined [J2, J3]."""
+    settings = profile.minutes
+    names = {"attendees": meta.attendees, "absent": meta.absent, "observers": meta.observers}
+    return tuple((settings[f"{key}_label"], settings.name_separator.join(names[key]))
+                 for key in settings.list_order if names[key])
 
 
 def head(meta: Metadata, profile: Profile) -> Head:
     settings = profile.head
+    style = meta.format or "document"
+    # 信函: the issuer's name alone, the host's only [L1]; 命令: issuer + 令 [M1]; 纪要: its 纪要标志 [J1].
+    suffix_of = {"document": settings.mark_suffix, "letter": "", "order": profile.order.mark_suffix,
+                 "minutes": profile.minutes.mark_suffix}
     if meta.issuer_mark:
-        names, suffix = meta.issuer_mark, "" if meta.issuer_mark_as_written else settings.mark_suffix
-    else:
+        names, suffix = meta.issuer_mark, "" if meta.issuer_mark_as_written or style != "document" \
+            else settings.mark_suffix
+    elif style == "document":
         names, suffix = meta.issuers, settings.mark_suffix
+    else:
+        names, suffix = meta.issuers[:1], suffix_of[style]
     secret = None
     if meta.secret:
         secret = (settings.secret_format.replace("{level}", meta.secret).replace("{period}", meta.secret_period)
                   if meta.secret_period else meta.secret)
     per_line = settings.signers_per_line
-    signers = meta.signers if meta.direction == "up" else ()
+    signers = meta.signers if meta.direction == "up" and style == "document" else ()
     return Head(
         copy_number=meta.copy_number.zfill(settings.copy_number_digits) if meta.copy_number else None,
         secret=secret,
@@ -121,6 +174,7 @@ def head(meta: Metadata, profile: Profile) -> Head:
         upward=meta.direction == "up",
         signer_label=settings.signer_label,
         signer_lines=tuple(signers[k:k + per_line] for k in range(0, len(signers), per_line)),
+        style=style,
     )
 
 

@@ -383,6 +383,15 @@ class Metadata:
     secret_period: str | None = None            # 保密期限, e.g. "1年"
     urgency: str | None = None                  # 紧急程度: 特急, 加急
     signers: tuple[str, ...] = ()               # 签发人, in the order of the issuers
+    # Special formats (gbt9704-kinds §5–§8): "letter" (信函格式), "order" (命令格式), "minutes" (纪要格式),
+    # or None for the 文件格式; `kind: 纪要` implies minutes and `kind: 命令`/`令` order.
+    format: str | None = None
+    attendees: tuple[str, ...] = ()             # 纪要: 出席 [J2]
+    absent: tuple[str, ...] = ()                # 纪要: 请假 [J3]
+    observers: tuple[str, ...] = ()             # 纪要: 列席 [J3]
+    seal: str | None = None                     # 印章: a PNG, the path as written (relative to the source) [G2]
+    seal_png: bytes | None = None               # its bytes, read and checked by the reader
+    recipients_in_record: bool | None = None    # 主送 in the 版记 [D6]; None: when too long for the head
     # Provenance for data users: where the report was published and when, the date its 截至目前
     # figures refer to, and the indicator registry (a path relative to the source) it is coded against.
     url: str | None = None

@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "title": {"max_chars_per_line": int, "blank_lines_after": int, "lines_per_title_line": int},
     "body": {"first_line_indent_chars": NUMBER, "heading_first_line_indent_chars": NUMBER, "justify": bool},
     "numbering": {"level1": str, "level2": str, "level3": str, "level4": str, "chapter": str, "article": str},
-    "recipients": {"indent_chars": NUMBER},
+    "recipients": {"indent_chars": NUMBER, "max_head_lines": int, "record_label": str},
     "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
     "table": {
         "caption": str, "unit_line": str, "note_indent_chars": NUMBER, "outer_rule_pt": NUMBER,
@@ -78,6 +78,26 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "secret_format": str,
     },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
+    "seal": {
+        "diameter_mm": NUMBER, "max_file_bytes": int, "blank_lines_before": int, "date_right_indent_chars": NUMBER,
+        "centre_above_signature_pt": NUMBER,
+    },
+    "letter": {
+        "mark_top_from_page_mm": NUMBER, "mark_size_pt": NUMBER, "rule_gap_mm": NUMBER, "rule_length_mm": NUMBER,
+        "thick_rule_pt": NUMBER, "thin_rule_pt": NUMBER, "double_rule_gap_pt": NUMBER,
+        "lower_rule_from_page_bottom_mm": NUMBER, "fields_gap_pt": NUMBER, "blank_lines_before_title": int,
+        "number_first_page": bool, "imprint_rules": bool,
+    },
+    "order": {
+        "mark_top_mm": NUMBER, "mark_suffix": str, "blank_lines_after_mark": int, "blank_lines_after_number": int,
+        "print_title": bool, "signature_blank_lines_before": int, "signature_right_indent_chars": NUMBER,
+        "date_blank_lines_before": int,
+    },
+    "minutes": {
+        "mark_top_mm": NUMBER, "mark_suffix": str, "blank_lines_before_lists": int, "list_indent_chars": NUMBER,
+        "label_role": str, "attendees_label": str, "absent_label": str, "observers_label": str,
+        "list_order": STR_LIST, "name_separator": str,
+    },
     "note": {"indent_chars": NUMBER, "open": str, "close": str},
     "imprint": {
         "indent_chars": NUMBER, "outer_rule_pt": NUMBER, "inner_rule_pt": NUMBER,

@@ -117,6 +117,28 @@ def check_together(tables: Mapping[str, Mapping[str, Any]], check: Checker) -> N
     _check_grid(tables, check, value, text_width, text_height)
     _check_indents(tables, check, value)
     _check_workbook(tables, check)
+    _check_formats(tables, check)
+
+
+MINUTES_LISTS = ("attendees", "absent", "observers")
+
+
+def _check_formats(tables: Mapping[str, Mapping[str, Any]], check: Checker) -> None:
+    """[minutes] names real lists and a real font role [J2, J3]; [letter]'s rules fit the page [L3]."""
+    where = check.where
+    key = ("minutes", "list_order")
+    if check.good(tables, key):
+        order = list(tables["minutes"]["list_order"])
+        if sorted(order) != sorted(MINUTES_LISTS):
+            check.error(f"[minutes] list_order must name each of {', '.join(MINUTES_LISTS)} once, not {order}",
+                        where.at(*key))
+    key = ("minutes", "label_role")
+    if check.good(tables, key) and f"roles.{tables['minutes']['label_role']}" not in tables:
+        check.error(f"[minutes] label_role names no font role [roles.{tables['minutes']['label_role']}]",
+                    where.at(*key))
+    keys = [("letter", "rule_length_mm"), ("page", "width_mm")]
+    if check.good(tables, *keys) and tables["letter"]["rule_length_mm"] > tables["page"]["width_mm"]:
+        check.error("[letter] rule_length_mm is longer than the page is wide", where.at(*keys[0]))
 
 
 def _check_grid(tables: Mapping[str, Mapping[str, Any]], check: Checker, value,

@@ -238,6 +238,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ("xlsx", "print_orientation"): OneOf(("landscape", "portrait")), ("xlsx", "print_paper_size"): AT_LEAST_ONE,
     ("xlsx", "print_header"): Template(("title",)), ("xlsx", "print_footer"): Template(("title",)),
     ("data", "registry"): NON_EMPTY,
+    ("recipients", "max_head_lines"): AT_LEAST_ONE, ("recipients", "record_label"): NON_EMPTY,
+    ("seal", "diameter_mm"): POSITIVE, ("seal", "max_file_bytes"): AT_LEAST_ONE,
+    ("seal", "blank_lines_before"): NOT_NEGATIVE, ("seal", "date_right_indent_chars"): NOT_NEGATIVE,
+    ("letter", "mark_top_from_page_mm"): NOT_NEGATIVE, ("letter", "mark_size_pt"): POSITIVE,
+    ("letter", "rule_gap_mm"): NOT_NEGATIVE, ("letter", "rule_length_mm"): POSITIVE,
+    ("letter", "thick_rule_pt"): POSITIVE, ("letter", "thin_rule_pt"): POSITIVE,
+    ("letter", "double_rule_gap_pt"): NOT_NEGATIVE, ("letter", "lower_rule_from_page_bottom_mm"): NOT_NEGATIVE,
+    ("letter", "fields_gap_pt"): NOT_NEGATIVE, ("letter", "blank_lines_before_title"): NOT_NEGATIVE,
+    ("order", "mark_top_mm"): NOT_NEGATIVE, ("order", "mark_suffix"): NON_EMPTY,
+    ("order", "blank_lines_after_mark"): NOT_NEGATIVE, ("order", "blank_lines_after_number"): NOT_NEGATIVE,
+    ("order", "signature_blank_lines_before"): NOT_NEGATIVE, ("order", "signature_right_indent_chars"): NOT_NEGATIVE,
+    ("order", "date_blank_lines_before"): NOT_NEGATIVE,
+    ("minutes", "mark_top_mm"): NOT_NEGATIVE, ("minutes", "mark_suffix"): NON_EMPTY,
+    ("minutes", "blank_lines_before_lists"): NOT_NEGATIVE, ("minutes", "list_indent_chars"): NOT_NEGATIVE,
+    ("minutes", "label_role"): NON_EMPTY, ("minutes", "attendees_label"): NON_EMPTY,
+    ("minutes", "absent_label"): NON_EMPTY, ("minutes", "observers_label"): NON_EMPTY,
+    ("minutes", "name_separator"): NON_EMPTY,
 }
 ROLE_RULES: dict[str, Rule] = {"size_pt": POSITIVE, "word": NON_EMPTY, "word_latin": NON_EMPTY}
 SHEET_KEYS = ("data_sheet", "readme_sheet", "dictionary_sheet", "checks_sheet", "wide_sheet")

@@ -154,6 +154,16 @@ BAD_VALUES = [
     ("punctuation compression beyond half a cell", "max_punctuation_compression = 0.5",
      "max_punctuation_compression = 0.75",
      "[pdf] max_punctuation_compression must be between 0 and 0.5, not 0.75"),
+    ("纪要 lists named twice", 'list_order = ["attendees", "absent", "observers"]',
+     'list_order = ["attendees", "attendees", "observers"]',
+     "[minutes] list_order must name each of attendees, absent, observers once, not "
+     "['attendees', 'attendees', 'observers']"),
+    ("纪要 labels in no font role", 'label_role = "head_label"', 'label_role = "bold"',
+     "[minutes] label_role names no font role [roles.bold]"),
+    ("信函 double line without its thin stroke", "thin_rule_pt = 0.75", "thin_rule_pt = 0",
+     "[letter] thin_rule_pt must be greater than 0, not 0"),
+    ("seal of no size", "diameter_mm = 42.0", "diameter_mm = 0",
+     "[seal] diameter_mm must be greater than 0, not 0"),
 ]
 
 

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from .. import checks as checks_mod
 from ..model import HEADING_SCHEMES, Metadata, Position
 from .check_definitions import check_definitions
+from .format_fields import FORMAT_KEYS, read_format_fields, warn_incomplete_format
 from .head_fields import read_head_fields, warn_incomplete_head, yaml_type
 from .limits import date_too_late, text_too_long
 from .periods import period_problem
@@ -25,6 +26,7 @@ FRONT_MATTER_KEYS = (
     "printed_by", "printed_on", "region", "region_code", "period", "profile", "checks",
     "heading_scheme", "head", "kind", "direction", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
     "url", "published", "reference_date", "registry",
+    *FORMAT_KEYS,
 )
 
 
@@ -173,6 +175,21 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     if head_fields is None:
         ok = False
         head_fields = {}
+    format_fields = read_format_fields(src, data, key_pos, value_pos, text, text_list, head_fields.get("kind"))
+    if format_fields is None:
+        ok = False
+        format_fields = {}
+    if format_fields.get("format"):
+        # A special format is a 版头 of its own kind: its mark is printed, so it needs one [L1, M1, J1].
+        if data.get("head") is False:
+            src.diags.error("a special format prints its own mark, which 'head: false' turns off",
+                            key_pos.get("format") or key_pos["kind"])
+            ok = False
+        elif not head_fields.get("head") and not issuers and data.get("issuer_mark") is None:
+            src.diags.error("the mark of a special format needs 'issuer' (or 'issuer_mark')",
+                            key_pos.get("format") or key_pos["kind"])
+            ok = False
+        head_fields["head"] = True
     meta = Metadata(
         title=title,
         title_given_as_lines=as_lines,
@@ -197,9 +214,12 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         registry=text("registry"),
         positions=tuple((k, value_pos(k)) for k in key_pos),
         **head_fields,
+        **format_fields,
     )
-    if ok and meta.head:
+    if ok and meta.head and meta.format is None:
         warn_incomplete_head(src, meta)
+    if ok:
+        warn_incomplete_format(src, meta)
     # Only a 公文 (a 版头 or a 文种 given): a report published as received, like the bundled one,
     # often has a 署名 and no date, and that is what it printed.
     if ok and (meta.head or meta.kind) and meta.issuer and meta.date is None:

@@ -100,7 +100,8 @@ def read_head_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, 
     fields["secret_period"] = period
     fields["urgency"] = one_of("urgency", "紧急程度", URGENCIES, "K5")
     signers = text_list("signer")
-    if signers and fields["direction"] != "up":
+    signed_order = kind in ("命令", "令") or data.get("format") == "order"   # 签发人 signs a 命令 [M5]
+    if signers and fields["direction"] != "up" and not signed_order:
         src.diags.error("'signer' (签发人) is printed only on a 上行文: set 'direction: up' "
                         "(or a kind such as 请示 or 报告) [K11]", key_pos["signer"])
         ok = False

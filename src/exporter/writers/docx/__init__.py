@@ -34,6 +34,7 @@ from .furniture import FurnitureLayout, Placed
 from .sections import LandscapePageNumber, is_landscape, page_geometry, section_break
 from .table import Frame, TableWriter
 from .head import HeadLayout
+from .letter import letter_first_page, seal_anchor
 from .lines import TextMetrics, count_lines, renderer_metrics
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
@@ -121,6 +122,9 @@ class _WordWriter:
     # -- body -------------------------------------------------------------------------------
 
     def _fill_body(self, word: WordDocument) -> None:
+        if self.printed.seal_png is not None:
+            self.furniture.seal_anchor = lambda centre: seal_anchor(word, self.printed.seal_png or b"", self.profile,
+                                                                     centre)
         body = word.element.body
         section = body.sectPr
         for child in list(body):
@@ -226,6 +230,8 @@ class _WordWriter:
         for line in self.printed.title_lines:
             placed.add(paragraph(styles.TITLE, [run(line, rpr(role_fonts(role)))]),
                        count_lines(line, metrics, width, width))
+        if not self.printed.title_lines:
+            return placed   # a 命令 prints no title [M4]
         for _ in range(title.blank_lines_after):
             placed.add(paragraph(styles.NORMAL), 1)
         return placed
@@ -325,6 +331,9 @@ class _WordWriter:
                 for child in list(element):
                     element.remove(child)
                 element.append(content)
+        if self.printed.head is not None and self.printed.head.style == "letter":
+            # 信函: the first page has a footer of its own, with no page number [L10].
+            letter_first_page(word.sections[0], self.profile, self._number_paragraph(pn.odd_alignment, "1"))
 
     def _number_paragraph(self, alignment: str, cached: str) -> Any:
         """"— N —" with a PAGE field, one 4号 character in from the side it is aligned to [I1–I4]."""

@@ -7,6 +7,7 @@ What they say is decided in exporter.furniture, for the PDF as well; this module
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ...furniture import Furniture
 from ...profile import Profile
@@ -42,6 +43,9 @@ class FurnitureLayout:
         self.body = profile.role("body")
         self.char = styles.char_twips(self.body)
         self.condensed = renderer_metrics(profile, self.body.size_pt, profile.grid.docx_char_spacing_pt)
+        # Makes the seal's anchored picture for a 署名 paragraph, given the seal's centre in twips
+        # from the 版心's left edge; set by the writer, which owns the package the image goes in.
+        self.seal_anchor: Callable[[int], object] | None = None
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -89,12 +93,13 @@ class FurnitureLayout:
             for _ in range(self.profile.attachments.blank_lines_before):
                 placed.add(self.blank(), 1)
             placed.extend(self.attachments())
+        placed.extend(self.minutes_lists())
         move_last = False
         signature = self._signature()
         if signature.elements:
             per_page = self.profile.grid.lines_per_page
             text_end = used + placed.lines
-            wanted = self.profile.signature.blank_lines_before
+            wanted = self._signature_blank_lines()
             for blanks in range(wanted, -1, -1):
                 last = text_end + blanks + signature.lines - 1
                 if (text_end - 1) // per_page == last // per_page:
@@ -110,7 +115,86 @@ class FurnitureLayout:
             placed.add(paragraph(styles.NOTE, self.body_runs(text)), self.lines_of(text, first, self.text_width))
         return placed, move_last
 
+    def _signature_blank_lines(self) -> int:
+        printed = self.printed
+        if printed.signoff_lines:
+            return self.profile.order.signature_blank_lines_before   # [M5, S9]
+        if printed.sealed:
+            return self.profile.seal.blank_lines_before               # [S4]
+        return self.profile.signature.blank_lines_before              # [G1]
+
+    def minutes_lists(self) -> Placed:
+        """纪要: 出席, 请假, 列席 one blank line below the 正文 (or 附件说明), 左空二字, the label in
+        黑体, the names in 仿宋, wrapped lines under the first name [J2, J3]."""
+        placed = Placed()
+        if not self.printed.minutes_lists:
+            return placed
+        settings = self.profile.minutes
+        label_role = self.profile.role(settings.label_role)
+        for _ in range(settings.blank_lines_before_lists):
+            placed.add(self.blank(), 1)
+        left = round(settings.list_indent_chars * self.char)
+        for label, names in self.printed.minutes_lists:
+            hang = self._advance_twips(label)
+            children = [run(label, rpr(role_fonts(label_role)))] + self.body_runs(names)
+            element = paragraph(styles.ATTACHMENTS, children, [indent(left=left + hang, hanging=hang)])
+            placed.add(element, self.lines_of(label + names, self.text_width - left, self.text_width - left - hang))
+        return placed
+
+    def _right_paragraph(self, text: str, right: int, keep_next: bool = True) -> object:
+        style = styles.SIGNATURE if keep_next else styles.SIGN_DATE
+        return paragraph(style, self.body_runs(text), [indent(right=right, first_line_chars=0)])
+
+    def _special_signature(self) -> Placed:
+        """Sealed [G2, S3]: 成文日期 右空四字, the 署名 centred on it, the seal anchored on the
+        first 署名 and centred on both. 命令 [M5, S9]: the 签发人 lines and, one blank line
+        below, the date, all 右空四字. Joint, unsealed [S8]: the 署名 one a line aligned on
+        their first character, the date per [G1] against the longest."""
+        printed, profile = self.printed, self.profile
+        placed = Placed()
+        one = lambda element: placed.add(element, 1)  # noqa: E731
+        if printed.signoff_lines:
+            order = profile.order
+            right = round(order.signature_right_indent_chars * self.char)
+            for text in printed.signoff_lines:
+                one(self._right_paragraph(text, right))
+            if printed.date:
+                for _ in range(order.date_blank_lines_before):
+                    one(paragraph(styles.SIGNATURE))
+                one(self._right_paragraph(printed.date, right, keep_next=False))
+            return placed
+        names = [n for n in (printed.issuer, *printed.co_issuers) if n]
+        if printed.sealed:
+            date_right = round(profile.seal.date_right_indent_chars * self.char)
+            date_width = self._advance_twips(printed.date) if printed.date else self._advance_twips(names[0])
+            centre_right = date_right + date_width // 2        # the date's centre, from the right margin
+            for k, name in enumerate(names):
+                element = self._right_paragraph(name, centre_right - self._advance_twips(name) // 2)
+                if k == 0 and self.seal_anchor is not None:
+                    element.append(self.seal_anchor(self.text_width - centre_right))
+                one(element)
+            if printed.date:
+                element = self._right_paragraph(printed.date, date_right, keep_next=False)
+                if not names and self.seal_anchor is not None:
+                    element.append(self.seal_anchor(self.text_width - centre_right))
+                one(element)
+            return placed
+        sig = profile.signature
+        edge = round(sig.right_indent_chars * self.char)
+        shift = round(sig.date_shift_chars * self.char)
+        widths = [self._advance_twips(name) for name in names]
+        longest = max(widths)
+        d = self._advance_twips(printed.date) if printed.date else 0
+        names_right, date_right = (edge + shift + d - longest, edge) if d > longest else (edge, edge - shift + longest - d)
+        for name, width in zip(names, widths):
+            one(self._right_paragraph(name, names_right + longest - width))
+        if printed.date:
+            one(self._right_paragraph(printed.date, date_right, keep_next=False))
+        return placed
+
     def _signature(self) -> Placed:
+        if self.printed.sealed or self.printed.co_issuers or self.printed.signoff_lines:
+            return self._special_signature()
         placed = Placed()
         sig_right, date_right = self.signature_geometry()
         if self.printed.issuer:
@@ -162,9 +246,12 @@ class FurnitureLayout:
         char = styles.char_twips(role)
         inner = self.text_width - 2 * round(imprint.indent_chars * char)
         rows: list[tuple[str, int, int]] = []  # text, hanging indent, lines
-        if self.printed.cc:
-            text = self.printed.cc
-            hang = len(self.printed.cc_label) * char
+        # 主送 moved from the head, above 抄送 [D6]; then 抄送 [H3].
+        for text, label in ((self.printed.record_recipients, self.profile.recipients.record_label),
+                            (self.printed.cc, self.printed.cc_label)):
+            if not text:
+                continue
+            hang = len(label) * char
             metrics = renderer_metrics(self.profile, role.size_pt, 0.0)
             rows.append((text, hang, self.lines_of(text, inner, inner - hang, metrics)))
         if self.printed.printed_by or self.printed.printed_on:
@@ -207,6 +294,8 @@ class FurnitureLayout:
         outer = {"val": "single", "sz": Pt(imprint.outer_rule_pt).eighth_points, "space": 0, "color": color}
         inner = {"val": "single", "sz": Pt(imprint.inner_rule_pt).eighth_points, "space": 0, "color": color}
         none = {"val": "nil"}
+        if self.printed.style == "letter" and not self.profile.letter.imprint_rules:
+            outer = inner = none    # 信函: no separator lines in the 版记 [L11]
         return w("tblPr", None,
                  w("tblW", {"w": self.text_width, "type": "dxa"}),
                  w("jc", {"val": "left"}),

@@ -17,6 +17,7 @@ from ...profile import Profile
 from ...units import Mm, Pt
 from . import styles
 from .furniture import Placed
+from .letter import letter_mark
 from .lines import TextMetrics, rendered_width_pt
 from .ooxml import flag, indent, paragraph, role_fonts, rpr, run, w
 
@@ -45,6 +46,9 @@ class HeadLayout:
 
     def placed(self) -> Placed:
         head, settings, pitch = self.head, self.settings, self.pitch
+        if head.style == "letter":
+            return self._letter()
+        profile = self.profile
         placed = Placed()
         corner = {line: (text, role) for line, text, role in head.corner}
         corner_lines = max(corner, default=-1) + 1
@@ -52,8 +56,12 @@ class HeadLayout:
             text, role = corner.get(line, ("", "body"))
             placed.add(self._line(self._runs(text, role) if text else [], pitch), 1)
         used = corner_lines * pitch
-        mark, mark_bottom, mark_end = self._mark(used)
-        doc_line = math.ceil(mark_bottom / pitch - 1e-6) + settings.blank_lines_after_mark
+        order = head.style == "order"
+        top_mm = {"order": profile.order.mark_top_mm,
+                  "minutes": profile.minutes.mark_top_mm}.get(head.style, settings.mark_top_mm)
+        mark, mark_bottom, mark_end = self._mark(used, Mm(top_mm).twips)
+        after_mark = profile.order.blank_lines_after_mark if order else settings.blank_lines_after_mark
+        doc_line = math.ceil(mark_bottom / pitch - 1e-6) + after_mark
         doc_line += max(len(head.signer_lines) - 1, 0)
         first_signer_line = doc_line - max(len(head.signer_lines) - 1, 0)
         # The mark, then a spacer down to the first line of the 发文字号/签发人.
@@ -62,6 +70,11 @@ class HeadLayout:
         placed.add(self._line([], max(after_mark, 1)), first_signer_line - corner_lines)
         for line in range(first_signer_line, doc_line + 1):
             placed.add(self._doc_line(line - first_signer_line, line == doc_line), 1)
+        if order:
+            # 命令: the 令号 and no 分隔线; the 正文 two blank lines below [M3, M4].
+            for _ in range(profile.order.blank_lines_after_number):
+                placed.add(paragraph(styles.NORMAL), 1)
+            return placed
         rule = self._rule()
         placed.extend(rule)
         for _ in range(settings.blank_lines_before_title):
@@ -96,14 +109,51 @@ class HeadLayout:
         metrics = TextMetrics(size_pt or role.size_pt, 0.0, self.profile.renderer.autospace_em)
         return rendered_width_pt(text, metrics)
 
-    def _mark(self, used: int) -> tuple[list, int, int]:
+    def _letter(self) -> Placed:
+        """信函 [L1–L8]: the mark, framed from the page's top edge, and the double lines, drawn
+        from the page's edges, anchored at the top of the first page (letter.py); then the rows under the upper line: 份号, 密级, 紧急程度 flush left one a
+        line, the 发文字号 flush right on the first row, the first row's glyphs `fields_gap_pt`
+        below the line, in the grid lines the PDF's head covers, then the title's blank lines."""
+        letter, page, pitch = self.profile.letter, self.profile.page, self.pitch
+        size = letter.mark_size_pt
+        body = self.body.size_pt
+        line_bottom_pt = (Mm(letter.mark_top_from_page_mm - page.margin_top_mm).pt + size
+                          + Mm(letter.rule_gap_mm).pt + letter.thick_rule_pt + letter.double_rule_gap_pt
+                          + letter.thin_rule_pt)
+        fields_top = Pt(line_bottom_pt + letter.fields_gap_pt).twips
+        rows = [(text, role) for _, text, role in self.head.corner]
+        count = max(len(rows), 1 if self.head.doc_number else 0)
+        bottom = fields_top + count * Pt(body).twips
+        lines = max(math.ceil(bottom / pitch - 1e-6), 0)
+        # An exact line puts the em box's bottom this far above its own bottom (see _rule).
+        em_top_in_line = pitch - Pt(body * _BODY_EM_BOTTOM_ABOVE_LINE_BOTTOM).twips - Pt(body).twips
+        placed = Placed()
+        spacer = max(fields_top - em_top_in_line, 1)
+        mark, strokes = letter_mark(self.head, self.profile)
+        placed.elements.append(mark)
+        placed.elements.append(self._line(strokes, spacer))
+        used = spacer
+        right = w("tabs", None, w("tab", {"val": "right", "pos": self.text_width}))
+        for k in range(count):
+            text, role = rows[k] if k < len(rows) else ("", "body")
+            children = self._runs(text, role) if text else []
+            if k == 0 and self.head.doc_number:
+                children += [w("r", None, w("tab"))] + self._runs(self.head.doc_number, "body")
+            placed.elements.append(self._line(children, pitch, (right,)))
+            used += pitch
+        placed.elements.append(self._line([], max(lines * pitch - used, 1)))
+        placed.lines += lines
+        for _ in range(letter.blank_lines_before_title):
+            placed.add(paragraph(styles.NORMAL), 1)
+        return placed
+
+    def _mark(self, used: int, top: int) -> tuple[list, int, int]:
         """The 发文机关标志, red, centred, its em box's top `mark_top_mm` below the 版心 top [K7];
         joint issuers in a borderless table: names stacked and spread (分散对齐) on the left,
         "文件" on the right, centred on the names [K8]. Returns the elements (they start at
         `used` twips below the 版心 top), the mark's em bottom and where the elements end."""
         head, settings = self.head, self.settings
         red = self.profile.colors.word_red
-        top = Mm(settings.mark_top_mm).twips
         width_pt = self.text_width / 20
         descent_of = lambda size: Pt(size * _EM_BOTTOM_ABOVE_LINE_BOTTOM).twips  # noqa: E731
         if len(head.mark_names) == 1:

@@ -53,7 +53,7 @@ def east_asian_font(role: Role) -> OxmlElement:
 _RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "vanish", "color", "spacing", "w", "kern",
               "sz", "szCs", "lang")
 # Child order of w:pPr (CT_PPr), restricted likewise.
-_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "pBdr", "tabs",
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "pBdr", "tabs",
               "kinsoku", "overflowPunct", "autoSpaceDE", "autoSpaceDN", "snapToGrid", "spacing", "ind", "jc", "outlineLvl", "rPr",
               "sectPr")
 

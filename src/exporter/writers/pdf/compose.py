@@ -18,6 +18,7 @@ from ...furniture import Furniture, furniture
 from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
+from ...units import Mm
 from .geometry import Geometry
 from .punctuation import allowances, blank_side
 from .table import TableFlow
@@ -56,6 +57,15 @@ class Row:
     span: int = 1
     glue_next: bool = False
     bookmarks: list[tuple[str, int]] = field(default_factory=list)   # (title, outline level)
+
+
+@dataclass
+class SealRow(Row):
+    """The 署名 row of a sealed sign-off, with the seal image centred over it [G2, S3]."""
+
+    seal_png: bytes = b""
+    seal_centre_x: float = 0.0      # from the 版心's left edge
+    seal_width: float = 0.0
 
 
 @dataclass
@@ -221,6 +231,7 @@ def compose(document: Document, profile: Profile, fonts: FontSet, geometry: Geom
     for block in document.blocks:
         composer.block(block)
     composer.attachments()
+    composer.minutes_lists()
     composer.signature()
     return Composition(composer.rows, composer.imprint())
 
@@ -245,6 +256,8 @@ class _Composer:
     def title(self) -> None:
         """Each title line centred on the 版心 (not the page), one blank line below [D1, D5]."""
         role = "title"
+        if not self.stuff.title_lines:
+            return      # a 命令 prints no title [M4]
         font = self.ts.fonts.primary[role]
         for text in self.stuff.title_lines:
             x = (self.geometry.text_width - self.ts.width(text, role)) / 2
@@ -307,11 +320,28 @@ class _Composer:
             measure = replace(self.ts.measure("body", first=first, rest=rest), justify=False)
             self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text")
 
+    def minutes_lists(self) -> None:
+        """纪要: 出席, 请假, 列席 one blank line below the 正文 (or 附件说明), 左空二字, the label in
+        黑体, the names in 仿宋, wrapped lines under the first name [J2, J3]."""
+        if not self.stuff.minutes_lists:
+            return
+        settings = self.profile.minutes
+        self.blank(settings.blank_lines_before_lists)
+        left = settings.list_indent_chars * self.geometry.char_unit(self.ts.size("body"))
+        for label, names in self.stuff.minutes_lists:
+            rest = left + self.ts.cells(label, settings.label_role)
+            measure = self.ts.measure("body", first=left, rest=rest)
+            self.text_rows(self.ts.paragraph([(label, settings.label_role), (names, "body")], measure), "body", "text")
+
     def signature(self) -> None:
         """署名 右空二字 one blank line below the text, 成文日期 on the next line starting two
         characters to the right (or 右空二字 when it is the longer one) [G1], 附注 below [G5]."""
         stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
         if not (stuff.issuer or stuff.date or stuff.note):
+            return
+        if stuff.sealed or stuff.co_issuers or stuff.signoff_lines:
+            self._special_signature()
+            self._note()
             return
         role = "body"
         font = ts.fonts.primary[role]
@@ -339,11 +369,79 @@ class _Composer:
                                      glue_next=bool(stuff.note)))
         elif self.rows:
             self.blank(profile.signature.blank_lines_before)
+        self._note()
+
+    def _note(self) -> None:
+        stuff, profile, ts, role = self.stuff, self.profile, self.ts, "body"
         if stuff.note:
             indent = profile.note.indent_chars
             made = self.text_rows(ts.paragraph([(stuff.note, role)], ts.measure(role, indent)), role, "note")
             for row in made[:-1]:
                 row.glue_next = True
+
+    def _special_signature(self) -> None:
+        """Sign-offs other than the single unsealed one:
+        * sealed: 成文日期 右空四字, the 署名 centred on it, the seal centred on both [G2, S3, S4];
+        * 命令: the 签发人 lines 右空四字 two blank lines below the 正文, the date 右空四字 one
+          blank line below them [M5, S9];
+        * joint, unsealed: the 署名 one a line, the host first, aligned on the host's first
+          character; the date placed against the longest as for one 署名 [S8, S7]."""
+        stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
+        role = "body"
+        font = ts.fonts.primary[role]
+        size = ts.size(role)
+        unit = geometry.char_unit(size)
+        width = geometry.text_width
+
+        def line(text: str, x: float, glue: bool = True) -> Row:
+            row = Row("signature", [ts.single(text, role, x)], size, font.em_descent, glue_next=glue)
+            self.rows.append(row)
+            return row
+
+        if self.rows:
+            self.rows[-1].glue_next = True
+        if stuff.signoff_lines:
+            order = profile.order
+            right = width - order.signature_right_indent_chars * unit
+            self.blank(order.signature_blank_lines_before, glue=True)
+            for text in stuff.signoff_lines:
+                line(text, right - ts.width(text, role))
+            if stuff.date:
+                self.blank(order.date_blank_lines_before, glue=True)
+                line(stuff.date, right - ts.width(stuff.date, role), glue=bool(stuff.note))
+            return
+        names = tuple(n for n in (stuff.issuer, *stuff.co_issuers) if n)
+        if stuff.sealed:
+            seal = profile.seal
+            date_right = width - seal.date_right_indent_chars * unit
+            date_width = ts.width(stuff.date, role) if stuff.date else ts.width(names[0], role)
+            centre = date_right - date_width / 2
+            self.blank(seal.blank_lines_before, glue=True)
+            rows = [line(name, centre - ts.width(name, role) / 2) for name in names]
+            if stuff.date:
+                rows.append(line(stuff.date, date_right - date_width, glue=bool(stuff.note)))
+            first = rows[0]
+            # The seal goes with the 署名 row (or the date when there is no 署名); render places it.
+            self.rows[self.rows.index(first)] = SealRow(
+                first.kind, first.lines, first.size, first.em_descent, glue_next=first.glue_next,
+                seal_png=stuff.seal_png or b"", seal_centre_x=centre,
+                seal_width=Mm(seal.diameter_mm).pt)
+            return
+        sig = profile.signature
+        right_edge = width - sig.right_indent_chars * unit
+        shift = sig.date_shift_chars * unit
+        longest = max(ts.width(name, role) for name in names)
+        issuer_x = right_edge - longest
+        date_width = ts.width(stuff.date, role) if stuff.date else 0.0
+        date_x = issuer_x + shift
+        if date_width > longest:
+            date_x = right_edge - date_width
+            issuer_x = date_x - shift
+        self.blank(sig.blank_lines_before, glue=True)
+        for name in names:
+            line(name, issuer_x)
+        if stuff.date:
+            line(stuff.date, date_x, glue=bool(stuff.note))
 
     def imprint(self) -> Imprint | None:
         """版记: 4号, 左右各空一字; 抄送 wrapped after its colon; 印发机关 left and 印发日期 right on
@@ -356,12 +454,19 @@ class _Composer:
         font = ts.fonts.primary[role]
         side = profile.imprint.indent_chars * geometry.char_unit(size)
         outer, inner = profile.imprint.outer_rule_pt, profile.imprint.inner_rule_pt
+        if stuff.style == "letter" and not profile.letter.imprint_rules:
+            outer = inner = 0.0     # 信函: no separator lines in the 版记 [L11]
         rows: list[ImprintRow] = []
-        if stuff.cc:
-            label = ts.cells(stuff.cc_label, role)
+        # 主送 moved from the head, above 抄送 [D6]; then 抄送, each wrapped after its label [H3].
+        for text, label_text in ((stuff.record_recipients, profile.recipients.record_label),
+                                 (stuff.cc, stuff.cc_label)):
+            if not text:
+                continue
+            label = ts.cells(label_text, role)
             measure = ts.measure(role, first=side, rest=side + label, right=side)
-            for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
-                rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))
+            rule = inner if rows else outer
+            for k, line in enumerate(ts.paragraph([(text, role)], measure)):
+                rows.append(ImprintRow([line], size, font.em_descent, rule if k == 0 else 0.0))
         if stuff.printed_by or stuff.printed_on:
             lines = []
             if stuff.printed_by:

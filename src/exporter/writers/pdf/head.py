@@ -63,10 +63,14 @@ class HeadRow(Row):
 
 
 def head_rows(ts: Typesetter, head: Head) -> list[Row]:
-    """The head as one row spanning the grid lines it covers, then the title's blank lines [K15]."""
+    """The head as one row spanning the grid lines it covers, then the title's blank lines [K15]
+    (信函 [L8]; 命令: the blank lines before the 正文 [M4])."""
     layout = HeadComposer(ts, head).layout()
     rows: list[Row] = [HeadRow("head", span=layout.lines, glue_next=True, head=layout)]
-    rows.extend(Row("blank", glue_next=True) for _ in range(ts.profile.head.blank_lines_before_title))
+    blanks = {"letter": ts.profile.letter.blank_lines_before_title,
+              "order": ts.profile.order.blank_lines_after_number}.get(head.style,
+                                                                      ts.profile.head.blank_lines_before_title)
+    rows.extend(Row("blank", glue_next=True) for _ in range(blanks))
     return rows
 
 
@@ -79,11 +83,21 @@ class HeadComposer:
         self.texts: list[HeadText] = []
 
     def layout(self) -> HeadLayout:
+        if self.head.style == "letter":
+            return self._letter()
         for line, text, role in self.head.corner:
             self._on_grid(self.ts.single(text, role, 0.0), role, line)
-        mark_bottom = self._mark()
+        order = self.head.style == "order"
+        top = {"order": self.ts.profile.order.mark_top_mm,
+               "minutes": self.ts.profile.minutes.mark_top_mm}.get(self.head.style, self.settings.mark_top_mm)
+        mark_bottom = self._mark(Mm(top).pt)
         pitch = self.geometry.pitch
-        doc_line = math.ceil(mark_bottom / pitch - 1e-6) + self.settings.blank_lines_after_mark
+        after_mark = self.ts.profile.order.blank_lines_after_mark if order else self.settings.blank_lines_after_mark
+        doc_line = math.ceil(mark_bottom / pitch - 1e-6) + after_mark
+        if order:
+            # 命令: the 令号 centred below the mark, no 分隔线 [M3, M4].
+            self._doc_number_and_signers(doc_line)
+            return HeadLayout(tuple(self.texts), (), doc_line + 1)
         doc_line += max(len(self.head.signer_lines) - 1, 0)
         self._doc_number_and_signers(doc_line)
         body = self.ts.size("body")
@@ -101,13 +115,54 @@ class HeadComposer:
         baseline = self.geometry.baseline(grid_line, 1, size, self.ts.fonts.primary[role].em_descent)
         self.texts.append(HeadText(_glyphs(line), 0.0, baseline - self.geometry.top, red=False))
 
-    def _mark(self) -> float:
+    def _letter(self) -> HeadLayout:
+        """信函格式 [L1–L14]: the issuer's name centred, its top `mark_top_from_page_mm` below the
+        page's top edge; the red double line (thick over thin) `rule_gap_mm` below it, 170 mm
+        long and centred on the 版心; 份号, 密级, 紧急程度 flush left one a line from
+        `fields_gap_pt` below the line, the 发文字号 flush right on the first of those rows; the
+        lower double line (thin over thick) `lower_rule_from_page_bottom_mm` above the page's
+        bottom edge, on the first page only [L12]. Positions are from the 版心 top."""
+        letter, geometry, ts = self.ts.profile.letter, self.geometry, self.ts
+        page = self.ts.profile.page
+        mark_top = Mm(letter.mark_top_from_page_mm - page.margin_top_mm).pt
+        role = "issuer_mark"
+        size = letter.mark_size_pt
+        width = geometry.text_width
+        glyphs, natural = self._set(self.head.mark_text, role, size)
+        scale = min(1.0, width / natural)
+        self._mark_text(glyphs, (width - natural * scale) / 2, mark_top, size, scale)
+        length = Mm(letter.rule_length_mm).pt
+        x0 = (width - length) / 2
+        thick, thin, gap = letter.thick_rule_pt, letter.thin_rule_pt, letter.double_rule_gap_pt
+        upper = mark_top + size + Mm(letter.rule_gap_mm).pt
+        rules = [HeadRule(upper + thick / 2, x0, x0 + length, thick),
+                 HeadRule(upper + thick + gap + thin / 2, x0, x0 + length, thin)]
+        lower = Mm(page.height_mm - page.margin_top_mm - letter.lower_rule_from_page_bottom_mm).pt
+        rules += [HeadRule(lower - thick / 2, x0, x0 + length, thick),
+                  HeadRule(lower - thick - gap - thin / 2, x0, x0 + length, thin)]
+        fields_top = upper + thick + gap + thin + letter.fields_gap_pt
+        rows = [(text, role_name) for _, text, role_name in self.head.corner]
+        pitch = geometry.pitch
+        for k, (text, role_name) in enumerate(rows):
+            self._at_top(ts.single(text, role_name, 0.0), role_name, fields_top + k * pitch)
+        if self.head.doc_number:
+            number = self.head.doc_number
+            self._at_top(ts.single(number, "body", width - ts.width(number, "body")), "body", fields_top)
+        bottom = fields_top + max(len(rows), 1 if self.head.doc_number else 0) * ts.size("body")
+        lines = max(math.ceil(bottom / pitch - 1e-6), 0)
+        return HeadLayout(tuple(self.texts), tuple(rules), lines)
+
+    def _at_top(self, line: PlacedLine, role: str, em_top: float) -> None:
+        size = self.ts.size(role)
+        baseline = em_top + size * (1 - self.ts.fonts.primary[role].em_descent)
+        self.texts.append(HeadText(_glyphs(line), 0.0, baseline, red=False))
+
+    def _mark(self, top: float) -> float:
         """The 发文机关标志 centred on the 版心, its top `mark_top_mm` below the 版心 top [K7]; joint
         issuers stacked (host first), each spread to the widest name, "文件" to their right and
         centred on the block [K8]. Returns the mark's bottom, from the 版心 top."""
         head, settings = self.head, self.settings
         role = "issuer_mark"
-        top = Mm(settings.mark_top_mm).pt
         width = self.geometry.text_width
         if len(head.mark_names) == 1:
             size = self.ts.size(role)

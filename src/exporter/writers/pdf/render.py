@@ -3,18 +3,21 @@ bookmarks, document information. All colour is CMYK from the profile (black as K
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
+
+from reportlab.lib.utils import ImageReader
 
 from reportlab.pdfgen.canvas import Canvas
 
 from ... import __version__
 from ...fonts import FontSet
-from ...furniture import page_number_text
+from ...furniture import furniture, page_number_text
 from ...model import Document
 from ...profile import Profile
 from ...timestamps import document_datetime
 from ...units import Mm
-from .compose import PlacedLine, Typesetter
+from .compose import PlacedLine, SealRow, Typesetter
 from .geometry import Geometry
 from .head import HeadRow, draw_head
 from .paginate import Page
@@ -42,6 +45,8 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
     typesetter = Typesetter(profile, fonts, geometry)
     text_cmyk = tuple(profile.colors.text_cmyk)
     outline = _Outline(canvas, geometry)
+    # 信函: no page number on the first page [L10].
+    numbered_first = furniture(document.meta, profile).style != "letter" or profile.letter.number_first_page
     for number, page in enumerate(pages, start=1):
         canvas.setFillColorCMYK(*text_cmyk)
         canvas.setStrokeColorCMYK(*text_cmyk)
@@ -55,6 +60,8 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             baseline = geometry.baseline(start, row.span, row.size, row.em_descent)
             for line in row.lines:
                 _draw_line(canvas, geometry, line, baseline)
+            if isinstance(row, SealRow) and row.seal_png:
+                _draw_seal(canvas, geometry, row, start, profile.seal.centre_above_signature_pt)
         for start, piece in page.tables:
             _draw_table_piece(canvas, piece, geometry.left, geometry.pdf_y(geometry.row_top(start)))
         if page.landscape is not None:
@@ -66,7 +73,8 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             canvas.restoreState()
         if page.imprint is not None:
             _draw_imprint(canvas, geometry, page)
-        _draw_page_number(canvas, profile, geometry, typesetter, number)
+        if number > 1 or numbered_first:
+            _draw_page_number(canvas, profile, geometry, typesetter, number)
         canvas.showPage()
     if profile.pdf.show_outline:
         canvas.showOutline()
@@ -144,7 +152,20 @@ def _draw_imprint(canvas: Canvas, geometry: Geometry, page: Page) -> None:
         for line in row.lines:
             _draw_line(canvas, geometry, line, baseline)
     bottom = page.imprint_start + len(page.imprint.rows)
-    _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), page.imprint.bottom_rule)
+    if page.imprint.bottom_rule:   # none in a 信函's 版记 [L11]
+        _rule(canvas, left, right, geometry.pdf_y(geometry.row_top(bottom)), page.imprint.bottom_rule)
+
+
+def _draw_seal(canvas: Canvas, geometry: Geometry, row: SealRow, start: int, above_pt: float) -> None:
+    """The seal image, upright, centred on the date's centre and a little above the 署名 line's
+    centre, over the text (a seal PNG is red on a transparent ground) [G2, S3, S12]."""
+    image = ImageReader(io.BytesIO(row.seal_png))
+    pixels_wide, pixels_high = image.getSize()
+    width = row.seal_width
+    height = width * pixels_high / pixels_wide
+    centre_y = geometry.pdf_y(geometry.row_top(start) + row.span * geometry.pitch / 2) + above_pt
+    canvas.drawImage(image, geometry.left + row.seal_centre_x - width / 2, centre_y - height / 2, width, height,
+                     mask="auto")
 
 
 def _draw_table_piece(canvas: Canvas, piece: TablePiece, left: float, top: float) -> None:

@@ -1,0 +1,112 @@
+"""The front-matter keys of the special formats (信函, 命令, 纪要), the seal and the 主送 in the 版记:
+the values allowed, what each needs, and the seal image read and checked where it is named
+(gbt9704-kinds §5–§8; gbt9704 D6, G2)."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import Any
+
+from ..model import Metadata, Position
+from .text import SourceLines
+
+FORMATS = ("letter", "order", "minutes")
+# 文种 whose 式样 is a special format by the standard itself [M1, J1]; a 函 may go either way.
+KIND_FORMATS = {"纪要": "minutes", "命令": "order", "令": "order"}
+FORMAT_KEYS = ("format", "attendees", "absent", "observers", "seal", "recipients_in_record")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any,
+                       text: Any, text_list: Any, kind: str | None) -> dict[str, Any] | None:
+    """The Metadata fields of the special formats, or None when one is wrong (located errors)."""
+    ok = True
+    fields: dict[str, Any] = {}
+    chosen = text("format")
+    if chosen is not None and chosen not in FORMATS:
+        src.diags.error(f"'format' must be one of {', '.join(FORMATS)}, not {chosen!r}", value_pos("format"))
+        ok = False
+    fields["format"] = chosen or KIND_FORMATS.get(kind or "")
+    for key in ("attendees", "absent", "observers"):
+        names = text_list(key)
+        if data.get(key) is not None and not names:
+            ok = False
+        if names and fields["format"] != "minutes":
+            src.diags.error(f"'{key}' is printed only in a 纪要: set 'kind: 纪要' or 'format: minutes' [J2]",
+                            key_pos[key])
+            ok = False
+        fields[key] = names
+    flag = data.get("recipients_in_record")
+    if flag is not None and not isinstance(flag, bool):
+        src.diags.error("'recipients_in_record' must be true or false", value_pos("recipients_in_record"))
+        ok = False
+    else:
+        fields["recipients_in_record"] = flag
+    if flag is True and data.get("recipients") is None:
+        src.diags.error("'recipients_in_record' moves the 主送 to the 版记, but there is no 'recipients' [D6]",
+                        key_pos["recipients_in_record"])
+        ok = False
+    fields["seal"] = text("seal")
+    if data.get("seal") is not None and fields["seal"] is None:
+        ok = False
+    return fields if ok else None
+
+
+def read_seal(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int) -> bytes | None:
+    """The seal's PNG bytes; a missing file, a file that is not a PNG or one over `max_bytes` is an
+    error located at the key's value [G2, S12]."""
+    assert meta.seal is not None
+    where = meta.position_of("seal") or src.at(2)
+    path = base_dir / meta.seal
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            src.diags.error(f"seal '{meta.seal}' is not a file", where)
+            return None
+        if size > max_bytes:
+            src.diags.error(f"seal '{meta.seal}' is {size} bytes; at most {max_bytes} are read (a seal is a "
+                            "small PNG)", where)
+            return None
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        src.diags.error(f"seal '{meta.seal}' not found (a path relative to the source)", where)
+        return None
+    except OSError as exc:
+        src.diags.error(f"seal '{meta.seal}' cannot be read: {exc.strerror or exc}", where)
+        return None
+    if png_size(raw) is None:
+        src.diags.error(f"seal '{meta.seal}' is not a PNG image", where)
+        return None
+    return raw
+
+
+def png_size(raw: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels from the IHDR chunk, or None for what is not a PNG."""
+    if len(raw) < 24 or not raw.startswith(PNG_SIGNATURE) or raw[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", raw[16:24])
+    return (width, height) if width and height else None
+
+
+def warn_incomplete_format(src: SourceLines, meta: Metadata) -> None:
+    """What a special format or a seal needs besides itself (`exporter check` shows these)."""
+    fallback = meta.position_of("format") or meta.position_of("kind") or src.at(2)
+    if meta.format == "minutes":
+        if not meta.attendees:
+            src.diags.warning("a 纪要 lists who attended: add 'attendees' (出席) [J2]", fallback)
+        if meta.issuer_mark and not meta.issuer_mark[-1].endswith("纪要"):
+            src.diags.warning(f"纪要标志 '{''.join(meta.issuer_mark)}' should end with 纪要 [J1]",
+                              meta.position_of("issuer_mark"))
+        if not meta.issuer_mark:
+            src.diags.warning("a 纪要 needs its 纪要标志: add 'issuer_mark' (e.g. 某某县人民政府常务会议纪要) [J1]",
+                              fallback)
+    if meta.format == "order" and meta.doc_number is None:
+        src.diags.warning("a 命令 carries its 令号: add 'doc_number' (e.g. 第3号) [M3]", fallback)
+    if meta.format == "letter" and meta.doc_number is None:
+        src.diags.warning("a 信函 carries its 发文字号: add 'doc_number' [L7]", fallback)
+    if meta.seal is not None:
+        if not meta.issuer:
+            src.diags.warning("a seal presses on the 署名: add 'issuer' [G2, S3]", meta.position_of("seal"))
+        if meta.date is None:
+            src.diags.warning("a seal presses on the 成文日期: add 'date' [G2, S3]", meta.position_of("seal"))
