@@ -10,6 +10,7 @@ writer that predicts that renderer uses a named variant defined here, with the r
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -143,4 +144,12 @@ def display_width(text: str, wide_units: int = 2) -> int:
     """Width in half-width cells: East Asian Wide and Fullwidth characters count `wide_units`
     (UAX #11), everything else one. Ambiguous characters (“” …) count one, as in a terminal or
     an Excel column of Latin digits."""
-    return sum(wide_units if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    wide = sum(1 for ch in text if not ch.isascii() and _is_wide(ch))
+    return len(text) + wide * (wide_units - 1)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"

@@ -97,7 +97,7 @@ def _read_memo(face: InstalledFace, memo: os.PathLike[str]) -> FaceInfo | None:
         with open(memo, encoding="utf-8") as handle:
             data = json.load(handle)
         firsts, lasts = data["firsts"], data["lasts"]
-        if len(firsts) != len(lasts) or not all(isinstance(n, int) for n in (*firsts, *lasts)):
+        if len(firsts) != len(lasts) or not set(map(type, firsts)) | set(map(type, lasts)) <= {int}:
             return None
         return FaceInfo(face, str(data["ps_name"]), int(data["fs_type"]), tuple(firsts), tuple(lasts))
     except (OSError, ValueError, KeyError, TypeError):

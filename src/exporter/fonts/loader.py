@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont as ToolsFont
@@ -19,11 +21,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..diagnostics import FontError
+from ..outputs import write_atomically
 from .bank import GlyphBank
-from .cache import file_digest
+from .cache import cache_root, file_digest
 from .catalog import InstalledFace
 from .convert import FaceMetrics, build_truetype
 
+# Built fonts for one character set, kept so that exporting the same document again (every
+# save under `watch`, every re-run) skips the glyph bank, the build and the measuring, about a
+# third of a cold PDF. Bump the version when build_truetype's output changes.
+BUILT_FORMAT = "built-v1"
 
 @dataclass(frozen=True)
 class LoadedFont:
@@ -71,22 +78,59 @@ def _load_truetype(face: InstalledFace, digest: str) -> LoadedFont:
 
 @lru_cache(maxsize=64)
 def _load_converted(face: InstalledFace, digest: str, codepoints: frozenset[int]) -> LoadedFont:
-    glyphs = GlyphBank(face).glyphs_for(set(codepoints))
-    key = hashlib.sha256(f"{digest}|{face.index}|{','.join(map(str, sorted(glyphs.cmap)))}".encode())
-    suffix = key.hexdigest()[:8].upper()
-    ps_name = f"{glyphs.metrics.ps_name}-{suffix}"
-    data = build_truetype(glyphs.metrics, ps_name, glyphs.glyphs, glyphs.advances, glyphs.cmap,
-                          keep_glyph_names=False)
+    request = hashlib.sha256(f"{digest}|{face.index}|{','.join(map(str, sorted(codepoints)))}".encode())
+    stored = cache_root() / BUILT_FORMAT / request.hexdigest()
+    built = _read_built(stored)
+    if built is None:
+        built = _build_converted(face, digest, codepoints)
+        _write_built(stored, built)
+    data, ps_name, suffix, em_descent, ink = built
     name = f"F{digest[:16]}-{face.index}-{suffix}"
     try:
         font = TTFont(name, io.BytesIO(data))
     except (TTFError, ValueError) as exc:
         raise FontError(f"{face.path}: error: the converted font is not usable: {exc}") from None
     pdfmetrics.registerFont(font)
+    return LoadedFont(name, ps_name, face, pdfmetrics.getFont(name), em_descent, ink)
+
+
+_Built = tuple[bytes, str, str, float, dict[int, tuple[float, float]]]
+
+
+def _build_converted(face: InstalledFace, digest: str, codepoints: frozenset[int]) -> _Built:
+    glyphs = GlyphBank(face).glyphs_for(set(codepoints))
+    key = hashlib.sha256(f"{digest}|{face.index}|{','.join(map(str, sorted(glyphs.cmap)))}".encode())
+    suffix = key.hexdigest()[:8].upper()
+    ps_name = f"{glyphs.metrics.ps_name}-{suffix}"
+    data = build_truetype(glyphs.metrics, ps_name, glyphs.glyphs, glyphs.advances, glyphs.cmap,
+                          keep_glyph_names=False)
     built = ToolsFont(io.BytesIO(data), lazy=True)
     ink = _ink_bounds(built, glyphs.metrics.units_per_em)
     built.close()
-    return LoadedFont(name, ps_name, face, pdfmetrics.getFont(name), _em_descent(glyphs.metrics), ink)
+    return data, ps_name, suffix, _em_descent(glyphs.metrics), ink
+
+
+def _read_built(stored: Path) -> _Built | None:
+    try:
+        data = stored.with_suffix(".ttf").read_bytes()
+        about = json.loads(stored.with_suffix(".json").read_text(encoding="utf-8"))
+        if about["sha256"] != hashlib.sha256(data).hexdigest():
+            return None  # the pair was written by two runs at once, or damaged: build again
+        ink = {int(cp): (float(low), float(high)) for cp, (low, high) in about["ink"].items()}
+        return data, str(about["ps_name"]), str(about["suffix"]), float(about["em_descent"]), ink
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_built(stored: Path, built: _Built) -> None:
+    data, ps_name, suffix, em_descent, ink = built
+    about = {"sha256": hashlib.sha256(data).hexdigest(), "ps_name": ps_name, "suffix": suffix,
+             "em_descent": em_descent, "ink": {str(cp): list(bounds) for cp, bounds in ink.items()}}
+    try:
+        write_atomically(stored.with_suffix(".ttf"), data)
+        write_atomically(stored.with_suffix(".json"), json.dumps(about, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass  # an unwritable cache only costs time
 
 
 def _em_descent(metrics: FaceMetrics) -> float:

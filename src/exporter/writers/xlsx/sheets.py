@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -102,6 +103,11 @@ def _link(sheet: Sheet, row: int, col: int, target: str, location: str) -> None:
     """An external link with a sub-address: Excel keeps the bookmark in `location`, as it does itself."""
     cell = sheet.ws.cell(row=row, column=col)
     cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location)
+    sheet.style.styled_as(cell, "link", _link_style, sheet)
+
+
+def _link_style(cell: SheetCell, sheet: Sheet) -> None:
+    """The profile's link style's colour and underline on the cell's own font, top-aligned."""
     font = copy(cell.font)
     cell.style = sheet.profile.xlsx.link_style
     linked: Font = cell.font
