@@ -41,6 +41,10 @@ CLEANUPS = {
     "boilerplate": "drop web and database lines, licence footers and repeated titles",
 }
 SWITCHES = tuple(CLEANUPS) + ("figures",)
+# Lines a reader drops before the clean-up that count as page furniture in the report (a PDF's
+# page numbers and running heads, a continued table's head printed again).
+FURNITURE_REASONS = ("page number", "running header or footer", "table head repeated",
+                     "table label printed again after a page break")
 
 
 @dataclass
@@ -117,8 +121,7 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
     decoded = decode(path.read_bytes(), str(path))
     physical = [(n, line) for n, line in enumerate(decoded.text.split("\n"), start=1)]
-    result = _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
-                           options)
+    result = _import_text_lines(path.name, decoded.encoding, decoded.line_ending, physical, options)
     result.encoding_evidence = decoded.evidence
     return result
 
@@ -126,7 +129,20 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 def import_text(text: str, name: str = "input.txt", options: ImportOptions | None = None) -> ImportResult:
     """Import text already in memory (tests, pasted text)."""
     physical = [(n, line) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)]
-    return _import_lines(name, "txt", "UTF-8", "LF", len(physical), physical, None, options or ImportOptions())
+    return _import_text_lines(name, "UTF-8", "LF", physical, options or ImportOptions())
+
+
+def _import_text_lines(name: str, encoding: str, line_ending: str, physical: list[tuple[int, str]],
+                       options: ImportOptions) -> ImportResult:
+    """Plain text: tables laid out in columns (`pdftotext -layout`) are read first, while the
+    columns are still where the text put them."""
+    from .layout_tables import find_layout_tables
+
+    found = find_layout_tables(physical)
+    result = _import_lines(name, "txt", encoding, line_ending, len(physical), found.physical, None, options,
+                           tables=found.tables, dropped=found.removed)
+    result.warnings.extend(found.warnings)
+    return result
 
 
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
@@ -136,7 +152,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
                   dropped: list[Removed] | None = None) -> ImportResult:
     counts = Counts()
     removed: list[Removed] = list(dropped or [])
-    counts.add("furniture", len(removed))
+    counts.add("furniture", sum(1 for r in removed if r.reason in FURNITURE_REASONS))
     physical = _clean_physical(physical_input, counts, removed, options)
     for p in physical:
         hint = (hints or {}).get(p.number)
