@@ -209,14 +209,14 @@ def _build(physical: list[tuple[int, str]], lines: list[_Line], blocks: list[tup
                 warnings.append(f"line {group.body[0].number}: numbers laid out in columns that could not be "
                                 "aligned into a table; their lines are in the dropped list")
                 continue
-            if (previous is not None and not out_after(out, previous[0]) and _only_page_break(between)
+            if (previous is not None and not _out_after(out, previous[0]) and _only_page_break(between)
                     and previous[2] == head_texts and len(previous[1].rows[0]) == len(table.rows[0])):
                 # The table goes on after a page break with its head printed again.
                 for line in head:
                     removed.append(Removed((line.number,), line.text.strip(), REPEATED_HEAD))
-                for line in between:
-                    if line[1].strip():
-                        removed.append(Removed((line[0],), line[1].strip(), "page number"))
+                for number, text in between:
+                    if text.strip():
+                        removed.append(Removed((number,), text.strip(), "page number"))
                 previous[1].rows.extend(table.rows[table.header_rows:])
                 between = []
                 continue
@@ -237,7 +237,7 @@ def _build(physical: list[tuple[int, str]], lines: list[_Line], blocks: list[tup
     return LayoutTables(out, tables, removed, warnings)
 
 
-def out_after(out: list[tuple[int, str]], sentinel: int) -> bool:
+def _out_after(out: list[tuple[int, str]], sentinel: int) -> bool:
     """Whether anything but blank lines follows the sentinel line in `out`."""
     for number, text in reversed(out):
         if number == sentinel:
