@@ -22,7 +22,8 @@ from .cleanup import (
 )
 from .figures import Figure, FigureTagger, Segment
 from .front import (
-    DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
+    DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, settle_head, take_end_block,
+    take_front_block, take_head_block,
 )
 from .furniture import boilerplate_reason, licence_footer_start, page_furniture
 from .lines import Counts, Removed
@@ -167,11 +168,13 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         if options.on("spaces"):
             line.text = tidy_spaces(close_extraction_spaces(line.text, counts), counts)
     front = FrontMatter()
+    lines = take_head_block(lines, front, removed)
     lines = take_front_block(lines, front, removed, drop_duplicates=options.on("boilerplate"),
                              find_title=options.title is None)
     counts.add("boilerplate", sum(1 for r in removed if r.reason == DUPLICATE_TITLE))
     lines = take_end_block(lines, front, removed)
     drop_invisible_only(front, INVISIBLE)
+    settle_head(front)
     for key, value in (properties or {}).items():
         value = remove_control(remove_invisible(value, Counts()), counts).strip()
         if getattr(front, key) is None and value:
@@ -261,7 +264,9 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
         # Always: a source holds no indentation (Markdown drops it, or makes a code block of
         # four spaces); the layout indents every paragraph.
         text, indented = strip_indent(text, counts)
-        physical.append(PhysicalLine(number, text, indented, zero_width_only, width))
+        line = PhysicalLine(number, text, indented, zero_width_only, width)
+        line.indent_width = width - display_width(text) if indented else 0
+        physical.append(line)
     texts = [p.text.strip() for p in physical]
     footer = licence_footer_start(texts) if options.on("boilerplate") else None
     kept: list[PhysicalLine] = []
