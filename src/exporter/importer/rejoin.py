@@ -22,6 +22,7 @@ from .tables import SENTINEL_MARK
 OPENING = "《“‘（(〈「『【〔［"
 CLOSING_START = "，。、；：！？）)》”’〉」』】〕］"
 SENTENCE_END = "。！？；：…"
+QUOTES = ("“", "”", "‘", "’")
 # A justified line is a character shorter when kinsoku pulled a character to the next line, and
 # half-width digits make widths uneven: lines within two Chinese characters count as full.
 WIDTH_TOLERANCE = 4
@@ -42,6 +43,7 @@ class PhysicalLine:
     level_hint: int | None = None
     title_hint: bool = False
     bookmarks: list[tuple[str, str]] = field(default_factory=list)
+    indent_width: int = 0   # display width of the indentation removed
 
 
 def wrap_width(lines: list[PhysicalLine]) -> int | None:
@@ -97,8 +99,17 @@ def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_
         return False  # a table stands on its own line
     if width is not None and blank_run == 0 and uses_indent:
         # Indented hard-wrapped text: the indent, not a number, says where a paragraph starts
-        # (a wrapped line may well begin with "六是" or "1.").
-        return not cur.indented and last_width >= width - WIDTH_TOLERANCE
+        # (a wrapped line may well begin with "六是" or "1."). But no paragraph starts with closing
+        # punctuation, and a justified line copied out of a PDF pads a quotation mark with a space:
+        # a wrapped line that starts " “放管服”" after a full line is a piece of that paragraph, not
+        # a new one (a paragraph's indent is two characters, four columns).
+        full = last_width >= width - WIDTH_TOLERANCE
+        if cur.text.startswith(tuple(CLOSING_START)) or prev.text.endswith(tuple(OPENING)):
+            return True
+        if (cur.indented and cur.indent_width == 1 and full and not prev.text.endswith(tuple(SENTENCE_END))
+                and (cur.text.startswith(QUOTES) or prev.text.endswith(QUOTES))):
+            return True
+        return not cur.indented and full
     if find_marker(cur.text) is not None:
         return False
     if blank_run == 0 or zero_width_gap:
