@@ -70,6 +70,10 @@ def test_the_tables_of_the_project_pdf_as_layout_text_come_back_with_every_figur
     assert [t.column_count for t in tables] == [4, 2, 2, 2, 8, 15]
     assert tables[4].unit_line and "件" in tables[4].unit_line
     assert ["".join(i.text for i in note) for note in tables[5].notes] == ["注：行政复议、行政诉讼案件数含上年结转至本年审结的案件。"]
+    # Per page (pdftotext ends each page with a form feed): what it became, 表三 going on over two.
+    assert [line.split(":")[0] for line in result.pages] == [f"page {n}" for n in range(1, own_pdf_text.count("\f") + 1)]
+    assert [line.split(":")[0] for line in result.pages if "1 table continued" in line] == ["page 5", "page 6"]
+    assert "page 3: 1 paragraph, 1 heading, 4 tables" in result.pages[2]
     repeated = [r for r in result.removed if r.reason == REPEATED_HEAD]
     assert len(repeated) == 2 * 7        # 表三's seven head lines, printed again on two more pages
     labels = [t for t in tables[4].cells if t.column == 0 and t.row >= tables[4].header_rows]

@@ -114,9 +114,8 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
         result = _import_lines(path.name, "pdf", pdf.encoding, pdf.line_ending, pdf.input_lines, pdf.physical,
                                pdf.hints, options, None, pdf.tables, dropped=pdf.removed)
         result.warnings.extend(pdf.warnings)
-        origins = [(_kind(item), item.origin) for item in result.items]
-        origins += [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
-        result.pages = page_summary(pdf.page_of, pdf.continued, origins, [r for r in result.removed if r.moved_to is None])
+        result.pages = page_summary(pdf.page_of, pdf.continued, _origins(result),
+                                    [r for r in result.removed if r.moved_to is None])
         return result
     from .text import decode
 
@@ -143,7 +142,24 @@ def _import_text_lines(name: str, encoding: str, line_ending: str, physical: lis
     result = _import_lines(name, "txt", encoding, line_ending, len(physical), found.physical, None, options,
                            tables=found.tables, dropped=found.removed)
     result.warnings.extend(found.warnings)
+    if any("\f" in text for _n, text in physical):
+        # Text copied out of a PDF page by page (form feeds between pages): say what each page became.
+        from .pdf import page_summary
+
+        page_of: dict[int, int] = {}
+        page = 1
+        for number, text in physical:
+            page += text.count("\f")   # pdftotext ends each page with one: the next line opens a page
+            page_of[number] = page
+        continued = {n: sorted({page_of[line] for line in lines}) for n, lines in found.continued.items()}
+        result.pages = page_summary(page_of, continued, _origins(result),
+                                    [r for r in result.removed if r.moved_to is None])
     return result
+
+
+def _origins(result: ImportResult) -> list[tuple[str, tuple[int, ...]]]:
+    origins = [(_kind(item), item.origin) for item in result.items]
+    return origins + [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
 
 
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,

@@ -92,6 +92,7 @@ class LayoutTables:
     tables: dict[int, ImportedTable]        # sentinel line number → table
     removed: list[Removed]
     warnings: list[str]
+    continued: dict[int, list[int]] = field(default_factory=dict)  # sentinel → first lines of later parts
 
 
 def _scan(number: int, text: str) -> _Line:
@@ -194,6 +195,7 @@ def _build(physical: list[tuple[int, str]], lines: list[_Line], blocks: list[tup
     tables: dict[int, ImportedTable] = {}
     removed: list[Removed] = []
     warnings: list[str] = []
+    continued: dict[int, list[int]] = {}
     index = 0
     previous: tuple[int, ImportedTable, list[str]] | None = None     # (sentinel line, table, head texts)
     between: list[tuple[int, str]] = []
@@ -218,6 +220,7 @@ def _build(physical: list[tuple[int, str]], lines: list[_Line], blocks: list[tup
                     if text.strip():
                         removed.append(Removed((number,), text.strip(), "page number"))
                 previous[1].rows.extend(table.rows[table.header_rows:])
+                continued.setdefault(previous[0], []).append((group.head or group.body)[0].number)
                 between = []
                 continue
             out.extend(between)
@@ -234,7 +237,7 @@ def _build(physical: list[tuple[int, str]], lines: list[_Line], blocks: list[tup
     _take_notes(out, tables)
     for number, table in tables.items():
         _renumber_keys(table)
-    return LayoutTables(out, tables, removed, warnings)
+    return LayoutTables(out, tables, removed, warnings, continued)
 
 
 def _out_after(out: list[tuple[int, str]], sentinel: int) -> bool:
