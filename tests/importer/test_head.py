@@ -88,3 +88,13 @@ def test_a_report_that_starts_with_a_number_line_has_no_head():
     result = import_text("\n".join(["2023", "某某县2023年法治政府建设年度报告", "", "  全年办理案件12件。"]))
     assert not result.front.head and result.front.copy_number is None
     assert "2023" in [p.text for p in result.paragraphs] or "2023" in "".join(result.front.title)
+
+
+def test_a_short_notice_copied_as_layout_text_gets_its_paragraphs_back(made, tmp_path):
+    """A one-page 通知 has fewer full lines than a report; its indents still mark where paragraphs
+    start, so its wrapped lines are rejoined as a report's are."""
+    from support.importing import body_lines
+
+    original = read_source(ROOT / "source" / "notice-example.md").document
+    result = import_file(made / "notice-example.txt")
+    assert body_lines(read_back(result, tmp_path, "notice-example.md")) == body_lines(original)

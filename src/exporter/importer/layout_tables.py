@@ -156,9 +156,11 @@ def find_layout_tables(physical: list[tuple[int, str]]) -> LayoutTables:
             break
         first = i
         candidate = i
-        if not lines[i].label and i - 1 > taken and _label_line(lines[i - 1]):
+        if (not lines[i].label and i - 1 > taken and _label_line(lines[i - 1]) and i + 1 < len(lines)
+                and _label_tail(lines[i + 1], lines[i])):
             # A row whose label is printed on the lines around its numbers ("一、本年新收政府信息公开"
-            # over "168 …" over "申请数量"): the line above is its label's first line.
+            # over "168 …" over "申请数量"): the line above is its label's first line (a heading
+            # over a table has no label piece under the numbers).
             first = candidate = i - 1
         while candidate - 1 > taken and (_headerish(lines[candidate - 1]) or _label_line(lines[candidate - 1])):
             candidate -= 1

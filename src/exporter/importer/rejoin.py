@@ -29,6 +29,7 @@ WIDTH_TOLERANCE = 4
 # Short texts and short lines (headings, lists) can share a width by chance; a page of wrapped
 # text has at least ten lines of at least twenty Chinese characters.
 MIN_WRAPPED_LINES = 10
+MIN_INDENTED_WRAPPED_LINES = 5
 MIN_WRAP_WIDTH = 40
 COLUMN_GAP = re.compile(r"\S[ \u3000]{2,}\S")
 
@@ -46,11 +47,11 @@ class PhysicalLine:
     indent_width: int = 0   # display width of the indentation removed
 
 
-def wrap_width(lines: list[PhysicalLine]) -> int | None:
+def wrap_width(lines: list[PhysicalLine], minimum: int = MIN_WRAPPED_LINES, share: float = 0.5) -> int | None:
     """The common width of a hard-wrapped text, or None when lines are whole paragraphs."""
     # Lines laid out in columns (a table in `pdftotext -layout` text) say nothing about the wrap.
     widths = [line.width for line in lines if len(line.text) >= 8 and not COLUMN_GAP.search(line.text)]
-    if len(widths) < 8:
+    if len(widths) < min(8, minimum):
         return None
     counts = Counter(widths)
     best, best_n = 0, 0
@@ -58,14 +59,18 @@ def wrap_width(lines: list[PhysicalLine]) -> int | None:
         n = sum(counts[w] for w in range(width - WIDTH_TOLERANCE, width + 1))
         if n > best_n or (n == best_n and width > best):
             best, best_n = width, n
-    if best_n < 0.5 * len(widths) or best_n < MIN_WRAPPED_LINES or best < MIN_WRAP_WIDTH:
+    if best_n < share * len(widths) or best_n < minimum or best < MIN_WRAP_WIDTH:
         return None
     return best
 
 
 def rejoin(physical: list[PhysicalLine], counts: Counts, enabled: bool = True) -> list[Line]:
-    width = wrap_width([p for p in physical if p.text]) if enabled else None
     uses_indent = sum(p.indented for p in physical if p.text) >= 3
+    # A short text copied out of a PDF (a one-page 通知) has fewer full lines than a report, and its
+    # head, title, 主送 and 版记 lines are a larger share; where paragraphs are indented, the indent
+    # still marks each start, so fewer full lines are evidence enough.
+    minimum, share = (MIN_INDENTED_WRAPPED_LINES, 0.4) if uses_indent else (MIN_WRAPPED_LINES, 0.5)
+    width = wrap_width([p for p in physical if p.text], minimum, share) if enabled else None
     out: list[Line] = []
     blank_run = 0
     zero_width_gap = False
