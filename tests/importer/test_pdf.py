@@ -39,6 +39,20 @@ def made(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def imported(made):
+    """Each made PDF imported once for the module (an import takes about two seconds); the tests
+    only read the results."""
+    results: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in results:
+            results[name] = import_file(made / name)
+        return results[name]
+
+    return get
+
+
 def _shape(document: Document) -> list[tuple]:
     """What a reader sees: headings (level, text), paragraphs, tables (grid, merges, head, cell
     kinds, unit, notes) and every figure's printed text and value, in order. Ids and indicator
@@ -67,23 +81,22 @@ def _figures(document: Document) -> list[tuple[str, Decimal, str, str | None]]:
 
 
 
-def _round_trip(pdf: Path, name: str, tmp_path: Path) -> tuple[Document, Document]:
+def _round_trip(result, name: str, tmp_path: Path) -> tuple[Document, Document]:
     original = read_source(ROOT / "source" / f"{name}.md").document
-    result = import_file(pdf)
     return original, read_back(result, tmp_path, f"{name}.md")
 
 
 @pytest.mark.parametrize("name", SOURCES)
-def test_the_project_pdf_imports_to_the_same_model(made, tmp_path, name):
-    original, imported = _round_trip(made / f"{name}.pdf", name, tmp_path)
+def test_the_project_pdf_imports_to_the_same_model(imported, tmp_path, name):
+    original, imported = _round_trip(imported(f"{name}.pdf"), name, tmp_path)
     assert _shape(imported) == _shape(original)
     assert imported.meta.title == original.meta.title
     assert imported.meta.issuer == original.meta.issuer
 
 
 @pytest.mark.parametrize("name", SOURCES)
-def test_every_figure_of_the_text_and_every_table_cell_comes_back_with_its_value(made, tmp_path, name):
-    original, imported = _round_trip(made / f"{name}.pdf", name, tmp_path)
+def test_every_figure_of_the_text_and_every_table_cell_comes_back_with_its_value(imported, tmp_path, name):
+    original, imported = _round_trip(imported(f"{name}.pdf"), name, tmp_path)
     # A cell's unit comes back when it is printed: in the unit line ("单位：件") or in the column's
     # header ("本年收费金额（单位：万元）"); t2's 件 is an attribute of the source only.
     printed_units = {t.id: t.unit_line for t in original.blocks if isinstance(t, Table)}
@@ -112,12 +125,12 @@ def test_a_libreoffice_render_of_the_docx_imports_to_the_same_model(made, tmp_pa
                            "--outdir", str(tmp_path), str(made / f"{name}.docx")],
                           capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
-    original, imported = _round_trip(tmp_path / f"{name}.pdf", name, tmp_path)
+    original, imported = _round_trip(import_file(tmp_path / f"{name}.pdf"), name, tmp_path)
     assert _shape(imported) == _shape(original)
 
 
-def test_the_report_says_what_each_page_became_and_lists_the_dropped_page_numbers(made):
-    result = import_file(made / "gov-info-2023.pdf")
+def test_the_report_says_what_each_page_became_and_lists_the_dropped_page_numbers(made, imported):
+    result = imported("gov-info-2023.pdf")
     report = result.report()
     pages = len(pypdf.PdfReader(made / "gov-info-2023.pdf").pages)
     assert [line.split(":")[0] for line in result.pages] == [f"page {n}" for n in range(1, pages + 1)]
@@ -131,11 +144,11 @@ def test_the_report_says_what_each_page_became_and_lists_the_dropped_page_number
     assert 100 < result.median_paragraph_length < 400
 
 
-def test_nothing_is_lost(made):
+def test_nothing_is_lost(made, imported):
     """Every printed character is in the draft's body or front matter, or in the dropped list."""
     import pdfplumber
 
-    result = import_file(made / "gov-info-2023.pdf")
+    result = imported("gov-info-2023.pdf")
     kept = result.markdown
     with pdfplumber.open(made / "gov-info-2023.pdf") as pdf:
         printed = [c["text"] for page in pdf.pages for c in page.chars if c["text"].strip()]

@@ -22,7 +22,8 @@ from .cleanup import (
 )
 from .figures import Figure, FigureTagger, Segment
 from .front import (
-    DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, take_end_block, take_front_block,
+    DUPLICATE_TITLE, PLACEHOLDER_TITLE, FrontMatter, drop_invisible_only, settle_head, take_end_block,
+    take_front_block, take_head_block,
 )
 from .furniture import boilerplate_reason, licence_footer_start, page_furniture
 from .lines import Counts, Removed
@@ -41,6 +42,10 @@ CLEANUPS = {
     "boilerplate": "drop web and database lines, licence footers and repeated titles",
 }
 SWITCHES = tuple(CLEANUPS) + ("figures",)
+# Lines a reader drops before the clean-up that count as page furniture in the report (a PDF's
+# page numbers and running heads, a continued table's head printed again).
+FURNITURE_REASONS = ("page number", "running header or footer", "table head repeated",
+                     "table label printed again after a page break")
 
 
 @dataclass
@@ -109,16 +114,14 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
         result = _import_lines(path.name, "pdf", pdf.encoding, pdf.line_ending, pdf.input_lines, pdf.physical,
                                pdf.hints, options, None, pdf.tables, dropped=pdf.removed)
         result.warnings.extend(pdf.warnings)
-        origins = [(_kind(item), item.origin) for item in result.items]
-        origins += [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
-        result.pages = page_summary(pdf.page_of, pdf.continued, origins, [r for r in result.removed if r.moved_to is None])
+        result.pages = page_summary(pdf.page_of, pdf.continued, _origins(result),
+                                    [r for r in result.removed if r.moved_to is None])
         return result
     from .text import decode
 
     decoded = decode(path.read_bytes(), str(path))
     physical = [(n, line) for n, line in enumerate(decoded.text.split("\n"), start=1)]
-    result = _import_lines(path.name, "txt", decoded.encoding, decoded.line_ending, len(physical), physical, None,
-                           options)
+    result = _import_text_lines(path.name, decoded.encoding, decoded.line_ending, physical, options)
     result.encoding_evidence = decoded.evidence
     return result
 
@@ -126,7 +129,37 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 def import_text(text: str, name: str = "input.txt", options: ImportOptions | None = None) -> ImportResult:
     """Import text already in memory (tests, pasted text)."""
     physical = [(n, line) for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)]
-    return _import_lines(name, "txt", "UTF-8", "LF", len(physical), physical, None, options or ImportOptions())
+    return _import_text_lines(name, "UTF-8", "LF", physical, options or ImportOptions())
+
+
+def _import_text_lines(name: str, encoding: str, line_ending: str, physical: list[tuple[int, str]],
+                       options: ImportOptions) -> ImportResult:
+    """Plain text: tables laid out in columns (`pdftotext -layout`) are read first, while the
+    columns are still where the text put them."""
+    from .layout_tables import find_layout_tables
+
+    found = find_layout_tables(physical)
+    result = _import_lines(name, "txt", encoding, line_ending, len(physical), found.physical, None, options,
+                           tables=found.tables, dropped=found.removed)
+    result.warnings.extend(found.warnings)
+    if any("\f" in text for _n, text in physical):
+        # Text copied out of a PDF page by page (form feeds between pages): say what each page became.
+        from .pdf import page_summary
+
+        page_of: dict[int, int] = {}
+        page = 1
+        for number, text in physical:
+            page += text.count("\f")   # pdftotext ends each page with one: the next line opens a page
+            page_of[number] = page
+        continued = {n: sorted({page_of[line] for line in lines}) for n, lines in found.continued.items()}
+        result.pages = page_summary(page_of, continued, _origins(result),
+                                    [r for r in result.removed if r.moved_to is None])
+    return result
+
+
+def _origins(result: ImportResult) -> list[tuple[str, tuple[int, ...]]]:
+    origins = [(_kind(item), item.origin) for item in result.items]
+    return origins + [("to the front matter", r.origin) for r in result.removed if r.moved_to is not None]
 
 
 def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_lines: int,
@@ -136,7 +169,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
                   dropped: list[Removed] | None = None) -> ImportResult:
     counts = Counts()
     removed: list[Removed] = list(dropped or [])
-    counts.add("furniture", len(removed))
+    counts.add("furniture", sum(1 for r in removed if r.reason in FURNITURE_REASONS))
     physical = _clean_physical(physical_input, counts, removed, options)
     for p in physical:
         hint = (hints or {}).get(p.number)
@@ -151,11 +184,13 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         if options.on("spaces"):
             line.text = tidy_spaces(close_extraction_spaces(line.text, counts), counts)
     front = FrontMatter()
+    lines = take_head_block(lines, front, removed)
     lines = take_front_block(lines, front, removed, drop_duplicates=options.on("boilerplate"),
                              find_title=options.title is None)
     counts.add("boilerplate", sum(1 for r in removed if r.reason == DUPLICATE_TITLE))
     lines = take_end_block(lines, front, removed)
     drop_invisible_only(front, INVISIBLE)
+    settle_head(front)
     for key, value in (properties or {}).items():
         value = remove_control(remove_invisible(value, Counts()), counts).strip()
         if getattr(front, key) is None and value:
@@ -245,7 +280,9 @@ def _clean_physical(physical_input: list[tuple[int, str]], counts: Counts, remov
         # Always: a source holds no indentation (Markdown drops it, or makes a code block of
         # four spaces); the layout indents every paragraph.
         text, indented = strip_indent(text, counts)
-        physical.append(PhysicalLine(number, text, indented, zero_width_only, width))
+        line = PhysicalLine(number, text, indented, zero_width_only, width)
+        line.indent_width = width - display_width(text) if indented else 0
+        physical.append(line)
     texts = [p.text.strip() for p in physical]
     footer = licence_footer_start(texts) if options.on("boilerplate") else None
     kept: list[PhysicalLine] = []

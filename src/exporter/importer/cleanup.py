@@ -74,7 +74,10 @@ _LETTER_SPACE = re.compile(rf"(?<=[{_HAN_OR_MARK}])[ \u00a0](?=[{_HAN_OR_MARK}])
 MIN_LETTER_SPACES = 3
 # Full-width punctuation carries its own space: a space before a closing mark or after an opening
 # or pausing one is an extraction artefact ("63.5% ，", "邮编： 675300").
-_SPACE_AT_MARK = re.compile(r"[ \u00a0]+(?=[，。；：、！？）》”])|(?<=[，。；：、！？（《“])[ \u00a0]+")
+_SPACE_AT_MARK = re.compile(r"[ \u00a0]+(?=[，。；：、！？）》”’])|(?<=[，。；：、！？（《“‘])[ \u00a0]+")
+# A justified line copied out of a PDF also pads quotation marks on their outer side ("深化 “放管服”
+# 改革"): a space between a quote and Chinese text or a number goes too.
+_SPACE_OUTSIDE_QUOTE = re.compile(rf"(?<=[”’])[ \u00a0]+(?=[{_HAN_OR_MARK}\d])|(?:(?<=[{_HAN_OR_MARK}\d])|(?<=\d[.．]))[ \u00a0]+(?=[“‘])")
 
 
 def close_extraction_spaces(text: str, counts: Counts) -> str:
@@ -88,6 +91,8 @@ def close_extraction_spaces(text: str, counts: Counts) -> str:
         text, more = _LETTER_SPACE.subn("", text)
         n += more
     text, more = _SPACE_AT_MARK.subn("", text)
+    n += more
+    text, more = _SPACE_OUTSIDE_QUOTE.subn("", text)
     counts.add("spaces", n + more)
     return text
 

@@ -82,7 +82,7 @@ def front_matter(front: FrontMatter, header: list[str], removed: list[Removed]) 
         if len(front.title) > 1:
             lines.append("# The title was split over several input lines; they are joined here.")
         lines.append(f"title: {yaml_scalar(''.join(front.title))}")
-    for key in ("issuer", "date", "recipients", "doc_number", "note"):
+    for key in ("kind", "issuer", "date", "recipients", "doc_number", "note"):
         value = getattr(front, key)
         if value is None:
             continue
@@ -96,6 +96,17 @@ def front_matter(front: FrontMatter, header: list[str], removed: list[Removed]) 
         lines.append(f"printed_by: {yaml_scalar(front.printed_by)}")
     if front.printed_on:
         lines.append(f"printed_on: {front.printed_on.isoformat()}")
+    head_keys = ("issuer_mark", "copy_number", "secret", "secret_period", "urgency")
+    if front.head and not any(getattr(front, key) for key in head_keys) and not front.signer:
+        lines.append("head: true")
+    for key in head_keys:
+        value = getattr(front, key)
+        if value is not None:
+            lines.append(f"{key}: {value if isinstance(value, int) else yaml_scalar(value)}")
+    if front.signer:
+        lines.append("signer:" if len(front.signer) > 1 else f"signer: {yaml_scalar(front.signer[0])}")
+        if len(front.signer) > 1:
+            lines.extend(f"  - {yaml_scalar(name)}" for name in front.signer)
     for key in ("region", "region_code", "period"):
         value = getattr(front, key)
         if value:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..reader.head_fields import KINDS, SECRET_LEVELS, URGENCIES
 from .lines import Line, Removed
 from .markers import find_marker
 from .numerals import parse_chinese_numeral
@@ -24,7 +25,7 @@ ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(?P<rest>.*)$")
 NUMBERED_ITEM = re.compile(r"^(?P<n>\d{1,2})[.．、]\s*(?P<name>.+)$")
 NOTE_LINE = re.compile(r"^[（(](?P<note>[^（）()]+)[）)]$")
 CC_LINE = re.compile(r"^抄\s*送[：:]\s*(?P<rest>.+?)。?$")
-PRINTED_LINE = re.compile(r"^(?P<org>\S.*?)[\s\u3000]+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印\s*发$")
+PRINTED_LINE = re.compile(r"^(?P<org>\S.*?)[\s\u3000]*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印\s*发$")
 SENTENCE_PUNCTUATION = set("。，；：！？、“”《》")
 ORGANISATION_ENDINGS = (
     "政府", "办公室", "办公厅", "委员会", "委", "局", "厅", "部", "院", "署", "中心", "公司", "协会", "学会",
@@ -35,6 +36,14 @@ DOCUMENT_KINDS = (
     "报告", "通知", "意见", "办法", "决定", "方案", "规定", "规划", "讲话", "总结", "请示", "批复", "公告", "通告",
     "通报", "函", "纪要", "决议", "命令", "令", "议案", "细则", "条例", "要点", "计划", "公报", "白皮书",
 )
+# The 版头 (GB/T 9704-2012 7.2), at the very top: 份号, 密级★保密期限, 紧急程度, the 发文机关标志
+# ("…文件", or the issuer's name alone right above the 发文字号), the 发文字号 (with the 签发人 on a 上行文).
+COPY_NUMBER = re.compile(r"^\d{1,6}$")
+SECRET_LINE = re.compile(rf"^(?P<level>{'|'.join(SECRET_LEVELS)})(?:\s*★\s*(?P<period>\S.*))?$")
+URGENCY_LINE = re.compile(rf"^(?:{'|'.join(URGENCIES)})$")
+ISSUER_MARK = re.compile(r"^\S.{0,40}文件$")
+NUMBER_AND_SIGNER = re.compile(r"^(?P<number>\S{1,16}[〔\[［]\d{4}[〕\]］]\s*\d{1,4}\s*号)[\s\u3000]*"
+                               r"签\s*发\s*人[:：]\s*(?P<names>\S.*)$")
 PLACEHOLDER_TITLE = "（标题待补）"
 DUPLICATE_TITLE = "duplicate title line"
 
@@ -54,6 +63,15 @@ class FrontMatter:
     region: str | None = None
     region_code: str | None = None
     period: str | None = None
+    # 版头 fields (docs/source-format.md "The 版头"); `head` only when none of the others says so.
+    kind: str | None = None
+    head: bool = False
+    issuer_mark: str | None = None
+    copy_number: int | None = None
+    secret: str | None = None
+    secret_period: str | None = None
+    urgency: str | None = None
+    signer: list[str] = field(default_factory=list)
     title_is_placeholder: bool = False
     title_as_lines: bool = False    # a .docx title set as several Title paragraphs: keep its lines
 
@@ -197,6 +215,70 @@ def _speaker_lines(lines: list[Line], i: int, seen_dash: bool) -> int:
     if seen_dash or _recipients_like(following):
         return count
     return 0
+
+
+def take_head_block(lines: list[Line], front: FrontMatter, removed: list[Removed]) -> list[Line]:
+    """The 版头 at the very top, moved into `front`; nothing is taken unless a 发文机关标志 or a
+    发文字号 closes it (a report that starts with a number line is not a 公文)."""
+    i = 0
+    found: list[tuple[Line, str, str]] = []     # (line, key, reason)
+    fields: dict[str, object] = {}
+    while i < len(lines) and i < 4:
+        text = lines[i].text.strip()
+        if "copy_number" not in fields and not found and COPY_NUMBER.match(text):
+            fields["copy_number"] = int(text)
+            found.append((lines[i], "copy_number", "份号 (版头)"))
+        elif "secret" not in fields and SECRET_LINE.match(text):
+            match = SECRET_LINE.match(text)
+            assert match is not None
+            fields["secret"] = match.group("level")
+            if match.group("period"):
+                fields["secret_period"] = match.group("period").strip()
+            found.append((lines[i], "secret, secret_period" if match.group("period") else "secret", "密级 (版头)"))
+        elif "urgency" not in fields and URGENCY_LINE.match(text):
+            fields["urgency"] = text
+            found.append((lines[i], "urgency", "紧急程度 (版头)"))
+        else:
+            break
+        i += 1
+    if i >= len(lines):
+        return lines
+    mark = lines[i].text.strip()
+    following = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+    numbered = bool(DOC_NUMBER.match(following) or NUMBER_AND_SIGNER.match(following))
+    if not (ISSUER_MARK.match(mark) or (numbered and _organisation_like(mark))):
+        return lines
+    fields["issuer_mark"] = mark
+    found.append((lines[i], "issuer_mark", "发文机关标志 (版头)"))
+    i += 1
+    if numbered:
+        signed = NUMBER_AND_SIGNER.match(following)
+        if signed:
+            fields["doc_number"] = re.sub(r"\s+", "", signed.group("number"))
+            fields["signer"] = [name for name in re.split(r"[\s\u3000、，,]+", signed.group("names")) if name]
+            found.append((lines[i], "doc_number, signer", "发文字号 and 签发人 (版头)"))
+        else:
+            fields["doc_number"] = following
+            found.append((lines[i], "doc_number", "document number (发文字号)"))
+        i += 1
+    for key, value in fields.items():
+        setattr(front, key, value)
+    front.head = True
+    for line, key, reason in found:
+        removed.append(Removed(line.origin, line.text, reason, moved_to=key))
+    return lines[i:]
+
+
+def settle_head(front: FrontMatter) -> None:
+    """Once the 署名 is known: a mark that is the issuer + "文件" is what the writers print by
+    default (no `issuer_mark`); the 文种 is the word the title ends with (a 请示 is a 上行文, which
+    is what lets it carry a 签发人)."""
+    if not front.head:
+        return
+    if front.issuer_mark and front.issuer and front.issuer_mark == front.issuer + "文件":
+        front.issuer_mark = None
+    title = "".join(front.title)
+    front.kind = next((kind for kind in sorted(KINDS, key=len, reverse=True) if title.endswith(kind)), None)
 
 
 def take_end_block(lines: list[Line], front: FrontMatter, removed: list[Removed]) -> list[Line]:

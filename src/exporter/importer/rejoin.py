@@ -22,12 +22,14 @@ from .tables import SENTINEL_MARK
 OPENING = "《“‘（(〈「『【〔［"
 CLOSING_START = "，。、；：！？）)》”’〉」』】〕］"
 SENTENCE_END = "。！？；：…"
+QUOTES = ("“", "”", "‘", "’")
 # A justified line is a character shorter when kinsoku pulled a character to the next line, and
 # half-width digits make widths uneven: lines within two Chinese characters count as full.
 WIDTH_TOLERANCE = 4
 # Short texts and short lines (headings, lists) can share a width by chance; a page of wrapped
 # text has at least ten lines of at least twenty Chinese characters.
 MIN_WRAPPED_LINES = 10
+MIN_INDENTED_WRAPPED_LINES = 5
 MIN_WRAP_WIDTH = 40
 COLUMN_GAP = re.compile(r"\S[ \u3000]{2,}\S")
 
@@ -42,13 +44,14 @@ class PhysicalLine:
     level_hint: int | None = None
     title_hint: bool = False
     bookmarks: list[tuple[str, str]] = field(default_factory=list)
+    indent_width: int = 0   # display width of the indentation removed
 
 
-def wrap_width(lines: list[PhysicalLine]) -> int | None:
+def wrap_width(lines: list[PhysicalLine], minimum: int = MIN_WRAPPED_LINES, share: float = 0.5) -> int | None:
     """The common width of a hard-wrapped text, or None when lines are whole paragraphs."""
     # Lines laid out in columns (a table in `pdftotext -layout` text) say nothing about the wrap.
     widths = [line.width for line in lines if len(line.text) >= 8 and not COLUMN_GAP.search(line.text)]
-    if len(widths) < 8:
+    if len(widths) < min(8, minimum):
         return None
     counts = Counter(widths)
     best, best_n = 0, 0
@@ -56,14 +59,18 @@ def wrap_width(lines: list[PhysicalLine]) -> int | None:
         n = sum(counts[w] for w in range(width - WIDTH_TOLERANCE, width + 1))
         if n > best_n or (n == best_n and width > best):
             best, best_n = width, n
-    if best_n < 0.5 * len(widths) or best_n < MIN_WRAPPED_LINES or best < MIN_WRAP_WIDTH:
+    if best_n < share * len(widths) or best_n < minimum or best < MIN_WRAP_WIDTH:
         return None
     return best
 
 
 def rejoin(physical: list[PhysicalLine], counts: Counts, enabled: bool = True) -> list[Line]:
-    width = wrap_width([p for p in physical if p.text]) if enabled else None
     uses_indent = sum(p.indented for p in physical if p.text) >= 3
+    # A short text copied out of a PDF (a one-page 通知) has fewer full lines than a report, and its
+    # head, title, 主送 and 版记 lines are a larger share; where paragraphs are indented, the indent
+    # still marks each start, so fewer full lines are evidence enough.
+    minimum, share = (MIN_INDENTED_WRAPPED_LINES, 0.4) if uses_indent else (MIN_WRAPPED_LINES, 0.5)
+    width = wrap_width([p for p in physical if p.text], minimum, share) if enabled else None
     out: list[Line] = []
     blank_run = 0
     zero_width_gap = False
@@ -97,8 +104,17 @@ def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_
         return False  # a table stands on its own line
     if width is not None and blank_run == 0 and uses_indent:
         # Indented hard-wrapped text: the indent, not a number, says where a paragraph starts
-        # (a wrapped line may well begin with "六是" or "1.").
-        return not cur.indented and last_width >= width - WIDTH_TOLERANCE
+        # (a wrapped line may well begin with "六是" or "1."). But no paragraph starts with closing
+        # punctuation, and a justified line copied out of a PDF pads a quotation mark with a space:
+        # a wrapped line that starts " “放管服”" after a full line is a piece of that paragraph, not
+        # a new one (a paragraph's indent is two characters, four columns).
+        full = last_width >= width - WIDTH_TOLERANCE
+        if cur.text.startswith(tuple(CLOSING_START)) or prev.text.endswith(tuple(OPENING)):
+            return True
+        if (cur.indented and cur.indent_width == 1 and full and not prev.text.endswith(tuple(SENTENCE_END))
+                and (cur.text.startswith(QUOTES) or prev.text.endswith(QUOTES))):
+            return True
+        return not cur.indented and full
     if find_marker(cur.text) is not None:
         return False
     if blank_run == 0 or zero_width_gap:

@@ -28,7 +28,8 @@ def render_report(result: ImportResult, target: str | None, check_summary: str |
     if result.encoding_evidence:
         out.append(f"  encoding: {result.encoding} assumed ({result.encoding_evidence})")
     front = result.front
-    fields = [key for key in ("issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
+    fields = [key for key in ("kind", "issuer_mark", "copy_number", "secret", "secret_period", "urgency", "signer",
+                              "issuer", "date", "recipients", "doc_number", "note", "attachments", "cc",
                               "printed_by", "printed_on") if getattr(front, key)]
     title = "".join(front.title)
     out.append(f"  front matter: title {title!r}" + (" (placeholder)" if front.title_is_placeholder else "")
