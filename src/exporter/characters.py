@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from .furniture import BODY_ROLE, CAPTION_ROLE, caption_text, cell_role, furniture, note_texts, page_number_text
+from .furniture import (
+    BODY_ROLE, CAPTION_ROLE, attachment_pages, caption_text, cell_role, furniture, note_texts, page_number_text,
+)
 from .model import Document, Heading, Paragraph, Position, Table, inline_groups
 from .profile import Profile
 
@@ -29,7 +31,11 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
     add("title", "".join(f.title_lines))
     for text in (f.recipients, f.issuer, f.date, f.note, *f.attachment_texts):
         add("body", text)
-    for block in document.blocks:
+    for page in attachment_pages(document.attachments, profile):
+        if page.label:
+            add(page.label_role, page.label)
+        add(page.title_role, "".join(page.title_lines))
+    for block in document.all_blocks():
         match block:
             case Heading():
                 add(block.role, block.printed)
@@ -80,7 +86,10 @@ def locate_character(document: Document, char: str) -> Position | None:
     for key, values in (("attachments", meta.attachments), ("cc", meta.cc)):
         if any(char in v for v in values):
             return meta.position_of(key)
-    for block in document.blocks:
+    for attachment in document.attachments:
+        if char in attachment.title:
+            return attachment.pos
+    for block in document.all_blocks():
         groups = inline_groups(block)
         for _, inlines in groups:
             for inline in inlines:
