@@ -200,10 +200,9 @@ class _WordWriter:
         placed = Placed()
         placed.lines = (-used) % per_page  # the rest of the page the text before it ends on
         page_break = [w("pageBreakBefore")]
-        flush = [indent(first_line_chars=0), w("jc", {"val": "left"})]
-        centred = [indent(first_line_chars=0), w("jc", {"val": "center"})]
         if page.label is not None:
             role = self.profile.role(page.label_role)
+            flush = [indent(first_line_chars=0), w("jc", {"val": "left"})]
             placed.add(paragraph(_role_style(page.label_role), self._runs(page.label, role), page_break + flush), 1)
             for _ in range(page.blank_lines_after_label):
                 placed.add(paragraph(styles.NORMAL), 1)
@@ -212,6 +211,7 @@ class _WordWriter:
         metrics = renderer_metrics(self.profile, role.size_pt, 0.0)
         width = self._width_pt(0)
         for line in page.title_lines:
+            centred = [indent(first_line_chars=0), w("jc", {"val": "center"})]
             placed.add(paragraph(_role_style(page.title_role), [run(line, rpr(role_fonts(role)))],
                                  page_break + centred),
                        count_lines(line, metrics, width, width))
