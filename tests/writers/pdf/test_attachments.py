@@ -164,3 +164,40 @@ def test_a_new_page_row_starts_a_page():
     rows = _rows(3) + [Row("attachment_label", new_page=True)] + _rows(2)
     pages = paginate(Composition(rows, None), 22)
     assert [len(p.rows) for p in pages] == [3, 3]
+
+
+LANDSCAPE = """---
+title: 某某县人民政府关于报送统计表的通知
+issuer: 某某县人民政府
+date: 2025-03-10
+cc: [县委办公室]
+printed_by: 某某县人民政府办公室
+printed_on: 2025-03-11
+---
+
+现将统计表印发给你们。
+
+::: attachment 某某县统计表
+
+```table {#wide caption="宽表" unit="件" orientation="landscape"}
+| 项目 | 一月 {#m1} | 二月 {#m2} | 三月 {#m3} |
+|---|---|---|---|
+| 收到 {#got} | 1 | 2 | 3 |
+```
+
+说明文字。
+
+:::
+"""
+
+
+def test_a_landscape_table_in_an_attachment_takes_a_page_of_its_own(tmp_path):
+    document, profile = read_markdown(tmp_path, LANDSCAPE)
+    pdf = write_pdf(document, profile)
+    lines = text_lines(pdf)
+    label = next(ln for ln in lines if ln.text.replace(" ", "") == "附件")
+    # The table is drawn turned (one character a pdfplumber line): find its page by a character.
+    table_pages = {ln.page for ln in lines if "宽" in ln.text}
+    after = next(ln for ln in lines if ln.text.startswith("说明文字"))
+    assert (label.page, after.page) == (2, 4) and table_pages == {3}                           # [F15, T1]
+    assert next(ln for ln in lines if ln.text.startswith("抄送")).page == 4
