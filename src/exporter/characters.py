@@ -13,7 +13,7 @@ from typing import assert_never
 from .furniture import (
     BODY_ROLE, CAPTION_ROLE, attachment_pages, caption_text, cell_role, furniture, note_texts, page_number_text,
 )
-from .model import Document, Heading, Paragraph, Position, Table, inline_groups
+from .model import Attachment, Block, Document, Heading, Paragraph, Position, Table, inline_groups
 from .profile import Profile
 
 DIGITS = "0123456789"
@@ -86,10 +86,16 @@ def locate_character(document: Document, char: str) -> Position | None:
     for key, values in (("attachments", meta.attachments), ("cc", meta.cc)):
         if any(char in v for v in values):
             return meta.position_of(key)
+    # The 正文's blocks, then each attachment's title and blocks: the order they are printed in.
+    parts: list[Block | Attachment] = list(document.blocks)
     for attachment in document.attachments:
-        if char in attachment.title:
-            return attachment.pos
-    for block in document.all_blocks():
+        parts.append(attachment)
+        parts.extend(attachment.blocks)
+    for block in parts:
+        if isinstance(block, Attachment):
+            if char in block.title:
+                return block.pos
+            continue
         groups = inline_groups(block)
         for _, inlines in groups:
             for inline in inlines:
