@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from .furniture import BODY_ROLE, CAPTION_ROLE, caption_text, cell_role, furniture, note_texts, page_number_text
-from .model import Document, Heading, Paragraph, Position, Table, inline_groups
+from .furniture import (
+    BODY_ROLE, CAPTION_ROLE, attachment_pages, caption_text, cell_role, furniture, note_texts, page_number_text,
+)
+from .model import Attachment, Block, Document, Heading, Paragraph, Position, Table, inline_groups
 from .profile import Profile
 
 DIGITS = "0123456789"
@@ -29,7 +31,11 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
     add("title", "".join(f.title_lines))
     for text in (f.recipients, f.issuer, f.date, f.note, *f.attachment_texts):
         add("body", text)
-    for block in document.blocks:
+    for page in attachment_pages(document.attachments, profile):
+        if page.label:
+            add(page.label_role, page.label)
+        add(page.title_role, "".join(page.title_lines))
+    for block in document.all_blocks():
         match block:
             case Heading():
                 add(block.role, block.printed)
@@ -80,7 +86,16 @@ def locate_character(document: Document, char: str) -> Position | None:
     for key, values in (("attachments", meta.attachments), ("cc", meta.cc)):
         if any(char in v for v in values):
             return meta.position_of(key)
-    for block in document.blocks:
+    # The 正文's blocks, then each attachment's title and blocks: the order they are printed in.
+    parts: list[Block | Attachment] = list(document.blocks)
+    for attachment in document.attachments:
+        parts.append(attachment)
+        parts.extend(attachment.blocks)
+    for block in parts:
+        if isinstance(block, Attachment):
+            if char in block.title:
+                return block.pos
+            continue
         groups = inline_groups(block)
         for _, inlines in groups:
             for inline in inlines:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, assert_never
 
-from .model import Document, FigureRef, Heading, Inline, Paragraph, Table, Position, Text
+from .model import Block, Document, FigureRef, Heading, Inline, Paragraph, Table, Position, Text
 
 
 def _plain(value: Any) -> Any:
@@ -43,8 +43,15 @@ def _heading(h: Heading) -> dict[str, Any]:
 
 
 def dump_document(document: Document) -> dict[str, Any]:
-    blocks = []
-    for block in document.blocks:
+    blocks = _blocks(document.blocks)
+    attachments = [{"attachment": a.number, "title": a.title, "issued": a.issued, "at": _plain(a.pos),
+                    "blocks": _blocks(a.blocks)} for a in document.attachments]
+    return _document(document, blocks, attachments)
+
+
+def _blocks(source_blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for block in source_blocks:
         match block:
             case Heading():
                 blocks.append(_heading(block))
@@ -67,6 +74,10 @@ def dump_document(document: Document) -> dict[str, Any]:
                                "notes": [[_inline(i) for i in note] for note in block.notes]})
             case _:
                 assert_never(block)
+    return blocks
+
+
+def _document(document: Document, blocks: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> dict[str, Any]:
     meta = {k: v for k, v in _plain(document.meta).items() if v not in (None, [], False) and k != "positions"}
     indicators = []
     for ind in document.indicators:
@@ -75,4 +86,7 @@ def dump_document(document: Document) -> dict[str, Any]:
         indicators.append(item)
     checks = [{"id": c.id, "status": c.status.value, "declared": c.declared,
                **({"message": c.message} if c.message else {})} for c in document.checks]
-    return {"meta": meta, "blocks": blocks, "indicators": indicators, "checks": checks}
+    dumped = {"meta": meta, "blocks": blocks, "indicators": indicators, "checks": checks}
+    if attachments:
+        dumped["attachments"] = attachments
+    return dumped

@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .model import CellKind, Metadata, Table, TableCell, inline_text
+from .model import Attachment, CellKind, Metadata, Table, TableCell, inline_text
 from .profile import Profile
+from .titles import break_title
 
 # Round brackets a writer may have typed around the 附注 itself; the profile's brackets go around
 # it once [G5].
@@ -176,6 +177,36 @@ def head(meta: Metadata, profile: Profile) -> Head:
         signer_lines=tuple(signers[k:k + per_line] for k in range(0, len(signers), per_line)),
         style=style,
     )
+
+
+@dataclass(frozen=True)
+class AttachmentPage:
+    """What an attachment's first page prints above its body [F9, F10]."""
+
+    label: str | None           # "附件2" (one attachment: "附件"), flush left on line 1; None when issued
+    label_role: str             # 3号黑体 [F9]
+    title_lines: tuple[str, ...]  # centred [F10], broken as the document's title is [D3]
+    title_role: str
+    blank_lines_after_label: int
+    blank_lines_after_title: int
+
+
+def attachment_label(profile: Profile, number: int, numbered_count: int) -> str:
+    """"附件2", or "附件" alone when the document has one numbered attachment [F9, F11]: the same
+    numbering the 附件说明 uses (`numbered_attachments`)."""
+    return profile.attachments.page_label.replace("{n}", str(number) if numbered_count > 1 else "")
+
+
+def attachment_pages(attachments: tuple[Attachment, ...], profile: Profile) -> tuple[AttachmentPage, ...]:
+    settings = profile.attachments
+    count = sum(1 for a in attachments if not a.issued)
+    return tuple(AttachmentPage(
+        label=None if a.issued else attachment_label(profile, a.number, count),
+        label_role=settings.page_label_role, title_role=settings.page_title_role,
+        title_lines=break_title(a.title, profile.title.max_chars_per_line, ()),
+        blank_lines_after_label=settings.blank_lines_after_label,
+        blank_lines_after_title=settings.blank_lines_after_title,
+    ) for a in attachments)
 
 
 def format_date(profile: Profile, date: dt.date) -> str:

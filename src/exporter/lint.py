@@ -32,7 +32,7 @@ def lint(document: Document) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     # A number in a table cell is a figure already (or a label such as "1.属于国家秘密"): the
     # untagged-figure warning is for running text, table notes included.
-    in_cells = {id(run) for block in document.blocks if isinstance(block, Table)
+    in_cells = {id(run) for block in document.all_blocks() if isinstance(block, Table)
                 for cell in block.cells for run in cell.inlines}
     for _, inlines in document.iter_inline_groups():
         for run in inlines:

@@ -420,16 +420,39 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """An attachment (附件) printed after the 正文 on pages of its own [gbt9704-kinds F8–F12].
+
+    `number` counts the numbered attachments from 1, as the 附件说明 lists them; an `issued` one
+    (the 办法 a 印发 notice issues) prints under its own title only, with no label and no entry
+    in the 附件说明, and has number 0. Its blocks use the body grammar, headings numbered afresh.
+    """
+
+    number: int
+    title: str
+    blocks: tuple[Block, ...]
+    pos: Position
+    issued: bool = False
+
+
+@dataclass(frozen=True)
 class Document:
     source: SourceInfo
     meta: Metadata
     blocks: tuple[Block, ...]
     indicators: tuple[Indicator, ...]
     checks: tuple[CheckResult, ...] = field(default=())
+    attachments: tuple[Attachment, ...] = field(default=())
+
+    def all_blocks(self) -> Iterator[Block]:
+        """The 正文's blocks, then each attachment's, in reading order."""
+        yield from self.blocks
+        for attachment in self.attachments:
+            yield from attachment.blocks
 
     def headings(self) -> Iterator[Heading]:
-        """Every heading in reading order, standalone and run-in."""
-        for block in self.blocks:
+        """Every heading in reading order, standalone and run-in, attachments included."""
+        for block in self.all_blocks():
             match block:
                 case Heading():
                     yield block
@@ -442,8 +465,8 @@ class Document:
                     assert_never(block)
 
     def iter_inline_groups(self) -> Iterator[tuple[Block, tuple[Inline, ...]]]:
-        """`inline_groups` of every block, in reading order."""
-        for block in self.blocks:
+        """`inline_groups` of every block, in reading order, attachments included."""
+        for block in self.all_blocks():
             yield from inline_groups(block)
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -453,15 +476,24 @@ class Document:
         raise KeyError(indicator_id)
 
     def body_text(self) -> str:
-        """The printed body (headings with their numbers, then paragraphs), one block a line."""
-        lines = []
-        for block in self.blocks:
-            match block:
-                case Heading() | Paragraph():
-                    lines.append(block.printed)
-                case Table():
-                    lines.extend("\t".join(cell.text for cell in row) for row in block.rows())
-                    lines.extend(inline_text(note) for note in block.notes)
-                case _:
-                    assert_never(block)
+        """The printed body (headings with their numbers, then paragraphs), one block a line;
+        each attachment follows as its title line, then its blocks."""
+        lines = _block_lines(self.blocks)
+        for attachment in self.attachments:
+            lines.append(attachment.title)
+            lines.extend(_block_lines(attachment.blocks))
         return "\n".join(lines)
+
+
+def _block_lines(blocks: tuple[Block, ...]) -> list[str]:
+    lines = []
+    for block in blocks:
+        match block:
+            case Heading() | Paragraph():
+                lines.append(block.printed)
+            case Table():
+                lines.extend("\t".join(cell.text for cell in row) for row in block.rows())
+                lines.extend(inline_text(note) for note in block.notes)
+            case _:
+                assert_never(block)
+    return lines

@@ -62,7 +62,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "body": {"first_line_indent_chars": NUMBER, "heading_first_line_indent_chars": NUMBER, "justify": bool},
     "numbering": {"level1": str, "level2": str, "level3": str, "level4": str, "chapter": str, "article": str},
     "recipients": {"indent_chars": NUMBER, "max_head_lines": int, "record_label": str},
-    "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER},
+    "attachments": {"blank_lines_before": int, "label": str, "number": str, "indent_chars": NUMBER,
+                    "page_label": str, "page_label_role": str, "page_title_role": str,
+                    "blank_lines_after_label": int, "blank_lines_after_title": int, "imprint_on_even_page": bool},
     "table": {
         "caption": str, "unit_line": str, "note_indent_chars": NUMBER, "outer_rule_pt": NUMBER,
         "inner_rule_pt": NUMBER, "cell_padding_mm": NUMBER, "cell_line_spacing": NUMBER,

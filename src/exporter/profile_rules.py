@@ -169,6 +169,8 @@ NON_EMPTY = Matches(r"(?s).+", "a non-empty string")
 LANGUAGE = Matches(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", "a language tag like 'zh-CN'")
 WORD_COLOR = Matches(r"[0-9A-Fa-f]{6}", "six hexadecimal digits (RRGGBB)")
 CELL = Matches(r"[A-Z]{1,3}[1-9][0-9]{0,6}", "a cell reference like 'C2'")
+# The font roles an attachment's label and title may take (roles every profile has).
+ATTACHMENT_ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4")
 ALIGNMENT = OneOf(("left", "right", "center"))
 EXCEL_COLUMN_WIDTH = Range(1, 255)
 # The widest 标点挤压 clreq allows: a full-width mark keeps at least half its cell.
@@ -192,6 +194,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("recipients", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "blank_lines_before"): NOT_NEGATIVE, ("attachments", "indent_chars"): NOT_NEGATIVE,
     ("attachments", "number"): Template(("n",), one_of=("n",)),
+    ("attachments", "page_label"): Template(("n",), one_of=("n",), once=True),
+    ("attachments", "blank_lines_after_label"): NOT_NEGATIVE, ("attachments", "blank_lines_after_title"): NOT_NEGATIVE,
+    ("attachments", "page_label_role"): OneOf(ATTACHMENT_ROLES), ("attachments", "page_title_role"): OneOf(ATTACHMENT_ROLES),
     ("table", "caption"): Template(("n", "caption"), one_of=("caption",)),
     ("table", "unit_line"): Template(("unit",), one_of=("unit",)),
     ("table", "note_indent_chars"): NOT_NEGATIVE,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from .model import Document, FigureRef, Heading, Inline, Paragraph, Table
+from .model import Block, Document, FigureRef, Heading, Inline, Paragraph, Table
 
 
 def figure_offsets(document: Document) -> dict[str, int]:
@@ -26,7 +26,16 @@ def figure_offsets(document: Document) -> dict[str, int]:
             at += len(inline.text)
 
     first = True
-    for block in document.blocks:
+    # Mirrors Document.body_text: the 正文's blocks, then each attachment's title line and blocks.
+    parts: list[Block | str] = list(document.blocks)
+    for attachment in document.attachments:
+        parts.append(attachment.title)
+        parts.extend(attachment.blocks)
+    for block in parts:
+        if isinstance(block, str):
+            at += (0 if first else 1) + len(block)
+            first = False
+            continue
         match block:
             case Heading():
                 at += 0 if first else 1

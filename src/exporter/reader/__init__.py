@@ -20,6 +20,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import checks as checks_mod
@@ -27,6 +28,7 @@ from ..diagnostics import Diagnostic, Diagnostics, ProfileError, SourceError
 from ..model import Document, Indicator, Metadata, Position, SourceInfo
 from ..profile import Profile, load_profile
 from ..titles import break_title
+from .attachments import read_attachments, reconcile, split_body
 from .blocks import BlockReader
 from .front_matter import read_front_matter
 from .inline import InlineReader
@@ -40,6 +42,8 @@ __all__ = ["ReadResult", "read_source"]
 
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark").use(front_matter_plugin).use(attrs_plugin, spans=True)
+    # `::: attachment 标题` … `:::` (reader/attachments.py).
+    md.use(container_plugin, name="attachment")
     md.enable("table").enable("strikethrough")
     # Keep escapes as their own tokens, so a stray '[' in literal text can be told apart
     # from an escaped one.
@@ -110,9 +114,13 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     inline = InlineReader(src)
     tables = TableReader(src, inline, md)
     scheme = (meta.heading_scheme if meta else None) or "sections"
-    blocks = BlockReader(src, profile, inline, tables, scheme).read(tokens[1:])
+    body, divs = split_body(tokens[1:], src)
+    blocks = BlockReader(src, profile, inline, tables, scheme).read(body, finish=False)
+    attachments = read_attachments(divs, src, profile, inline, tables, scheme)
+    tables.finish()
     if meta is None:
         return None, profile
+    meta = reconcile(meta, attachments, src)
     meta = _title_lines(src, meta, profile)
     if meta.seal is not None:
         seal_png = read_seal(src, meta, base_dir, profile.seal.max_file_bytes)
@@ -124,7 +132,7 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     check_results = _run_checks(src, check_defs, inline.indicators, tables.keys)
     return Document(
         source=source, meta=meta, blocks=tuple(blocks), indicators=tuple(inline.indicators),
-        checks=check_results,
+        checks=check_results, attachments=attachments,
     ), profile
 
 

@@ -34,8 +34,11 @@ class BlockReader:
     """Turns the body's block tokens into Paragraphs and Headings, numbering the headings."""
 
     def __init__(self, src: SourceLines, profile: Profile, inline: InlineReader, tables: TableReader,
-                 scheme: str = "sections"):
+                 scheme: str = "sections", section: tuple[str, ...] = ()):
         self.src = src
+        # Where these blocks stand in the document: () for the 正文, ("附件2",) in an attachment,
+        # so a figure's section says which attachment it is in (its headings restart at 一、).
+        self.section = section
         self.tables = tables
         self.heading_text: str | None = None
         self.scheme = scheme
@@ -48,7 +51,7 @@ class BlockReader:
         self.path_keys: list[str] = []
         self.current_level = 0
 
-    def read(self, tokens: list[Token]) -> list[Block]:
+    def read(self, tokens: list[Token], finish: bool = True) -> list[Block]:
         blocks: list[Block] = []
         pending_run_in: Heading | None = None
         i = 0
@@ -92,6 +95,10 @@ class BlockReader:
             if tok.type == "paragraph_open":
                 inline = tokens[i + 1]
                 i += 3
+                if inline.content.startswith(":::"):
+                    self.diags.error("a ':::' line opens an attachment as '::: attachment 标题' and closes it "
+                                     "with ':::' alone", self.at(line, self._first_col(line)))
+                    continue
                 inline = self._without_attribute_line(inline, tokens, i)
                 if inline is None:
                     continue
@@ -119,7 +126,8 @@ class BlockReader:
             i += 1
         if pending_run_in is not None:
             blocks.append(Paragraph((), pending_run_in.pos, lead=pending_run_in))
-        self.tables.finish()
+        if finish:
+            self.tables.finish()
         return blocks
 
     @staticmethod
@@ -165,7 +173,7 @@ class BlockReader:
         else:
             self.path_keys = self.path_keys[:1] + [key]
         self.current_level = level
-        inlines = self.inline.read(inline, heading_path=tuple(self.path_keys))
+        inlines = self.inline.read(inline, heading_path=self._current_path())
         text = "".join(i.text for i in inlines)
         if level == 1 and not text.strip():
             self.diags.error("empty chapter title: write '# 总则' (the 第X章 is generated)", pos)
@@ -179,12 +187,12 @@ class BlockReader:
             self.diags.error(f"heading starts with a typed number '{typed.group(0).strip()}': numbers are "
                              "generated, remove it", inlines[0].pos)
         heading = Heading(level=level, ordinal=ordinal, label=label, key=key, inlines=tuple(inlines),
-                          run_in=level == 2, path=tuple(self.path_keys), pos=pos, scheme=ARTICLES)
+                          run_in=level == 2, path=self._current_path(), pos=pos, scheme=ARTICLES)
         attach_sentences(heading, self.inline.indicators)
         return heading
 
     def _current_path(self) -> tuple[str, ...]:
-        return tuple(self.path_keys)
+        return self.section + tuple(self.path_keys)
 
     def _heading(self, level: int, inline: Token, line: int, markup: str) -> Heading | None:
         col = self._first_col(line)
@@ -213,7 +221,7 @@ class BlockReader:
         parents = self.path_keys[: level - 1]
         self.path_keys = parents + [""] * (level - 1 - len(parents)) + [key]
         self.current_level = level
-        inlines = self.inline.read(inline, heading_path=tuple(self.path_keys))
+        inlines = self.inline.read(inline, heading_path=self._current_path())
         text = "".join(i.text for i in inlines)
         self.heading_text = text.strip().rstrip("。") or None
         if not text.strip():
@@ -228,7 +236,7 @@ class BlockReader:
         run_in = level >= 2 and text.rstrip().endswith("。")
         heading = Heading(
             level=level, ordinal=ordinal, label=label, key=key, inlines=tuple(inlines), run_in=run_in,
-            path=tuple(self.path_keys), pos=pos,
+            path=self._current_path(), pos=pos,
         )
         attach_sentences(heading, self.inline.indicators)
         return heading

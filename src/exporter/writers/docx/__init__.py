@@ -21,9 +21,9 @@ from docx.oxml.ns import qn
 
 from ...diagnostics import Diagnostic, Diagnostics, WriterError
 # Not imported as `furniture`: importing the submodule .furniture rebinds that name in this package.
-from ...furniture import furniture as printed_furniture, page_number_affixes
+from ...furniture import AttachmentPage, attachment_pages, furniture as printed_furniture, page_number_affixes
 from ...bookmarks import bookmark_names
-from ...model import Document, FigureRef, Heading, Inline, Paragraph, Table, Text
+from ...model import Block, Document, FigureRef, Heading, Inline, Paragraph, Table, Text
 from ...profile import Profile, Role
 from ...reproducible import rewrite_zip
 from ...timestamps import document_datetime
@@ -64,8 +64,9 @@ class _WordWriter:
         self.bookmark_names = bookmark_names(
             inline.indicator_id for _block, inlines in document.iter_inline_groups()
             for inline in inlines if isinstance(inline, FigureRef))
-        self.has_tables = any(isinstance(block, Table) for block in document.blocks)
+        self.has_tables = any(isinstance(block, Table) for block in document.all_blocks())
         self.tables = TableWriter(profile, self.bookmark_names, self._next_bookmark_id)
+        self.unnumbered_tail = False
 
     def _next_bookmark_id(self) -> int:
         self._bookmark_ids += 1
@@ -141,9 +142,91 @@ class _WordWriter:
             placed.extend(HeadLayout(self.printed.head, self.profile, self.text_width, self.condensed).placed())
         placed.extend(self._title())
         placed.extend(self._recipients())
+        last_start, last_element = self._blocks(self.document.blocks, placed)
+        closing, move_last = self.furniture.closing(placed.lines)
+        if move_last and last_element is not None and last_start % per_page:
+            # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].
+            p_pr = placed.elements[last_element].find(qn("w:pPr"))
+            p_pr.insert(1, w("pageBreakBefore"))
+            placed.lines += per_page - last_start % per_page
+            closing, _ = self.furniture.closing(placed.lines)
+        placed.extend(closing)
+        for attachment, page in zip(self.document.attachments,
+                                    attachment_pages(self.document.attachments, self.profile)):
+            placed.extend(self._attachment_head(page, placed.lines))
+            self._blocks(attachment.blocks, placed)
+        if self.furniture.has_imprint():
+            imprint = self.furniture.imprint(self.pitch)
+            self._before_imprint(placed, imprint.lines)
+            placed.extend(imprint)
+        return placed
+
+    def _before_imprint(self, placed: Placed, imprint_lines: int) -> None:
+        """Blank lines that bring the 版记 to the bottom of the last page [H2]. With attachments,
+        that page is an even one [F14]: when it would be odd, the 版记 moves to the next page, and
+        pages holding nothing but the 版记, or nothing at all, are a section without page numbers
+        (7.5), as the PDF has them."""
+        per_page = self.profile.grid.lines_per_page
+        text_end = placed.lines
+        blanks = (-(text_end + imprint_lines)) % per_page
+        if not (self.document.attachments and self.profile.attachments.imprint_on_even_page):
+            for _ in range(blanks):
+                placed.add(paragraph(styles.NORMAL), 1)
+            return
+        imprint_page = (text_end + blanks + imprint_lines) // per_page
+        if imprint_page % 2:
+            imprint_page += 1
+        text_pages = -(-text_end // per_page)
+        if imprint_page <= text_pages:
+            for _ in range(blanks):
+                placed.add(paragraph(styles.NORMAL), 1)
+            return
+        # The section of numbered pages ends with the text; the next starts on a new page.
+        last = placed.elements[-1] if placed.elements else None
+        if last is not None and last.tag == qn("w:p"):
+            last.find(qn("w:pPr")).append(section_break(self.profile, landscape=False))
+        else:
+            placed.add(paragraph(styles.TRAILER, (), [section_break(self.profile, landscape=False)]), 0)
+        self.unnumbered_tail = True
+        placed.lines = text_pages * per_page
+        for _ in range((imprint_page - 1) * per_page + (per_page - imprint_lines) - placed.lines):
+            placed.add(paragraph(styles.NORMAL), 1)
+
+    def _attachment_head(self, page: AttachmentPage, used: int) -> Placed:
+        """An attachment's first page: the label "附件2" flush left on line 1 in 黑体, no colon
+        [F9], a blank line, the title centred from line 3 [F10], a blank line; a new page before
+        it [F8]. An issued attachment (印发) opens with its title."""
+        per_page = self.profile.grid.lines_per_page
+        placed = Placed()
+        placed.lines = (-used) % per_page  # the rest of the page the text before it ends on
+        page_break = [w("pageBreakBefore")]
+        if page.label is not None:
+            role = self.profile.role(page.label_role)
+            flush = [indent(first_line_chars=0), w("jc", {"val": "left"})]
+            placed.add(paragraph(_role_style(page.label_role), self._runs(page.label, role), page_break + flush), 1)
+            for _ in range(page.blank_lines_after_label):
+                placed.add(paragraph(styles.NORMAL), 1)
+            page_break = []
+        role = self.profile.role(page.title_role)
+        metrics = renderer_metrics(self.profile, role.size_pt, 0.0)
+        width = self._width_pt(0)
+        for line in page.title_lines:
+            centred = [indent(first_line_chars=0), w("jc", {"val": "center"})]
+            placed.add(paragraph(_role_style(page.title_role), [run(line, rpr(role_fonts(role)))],
+                                 page_break + centred),
+                       count_lines(line, metrics, width, width))
+            page_break = []
+        for _ in range(page.blank_lines_after_title):
+            placed.add(paragraph(styles.NORMAL), 1)
+        return placed
+
+    def _blocks(self, blocks: tuple[Block, ...], placed: Placed) -> tuple[int, int | None]:
+        """Lay out `blocks` after what `placed` holds; where the last one starts (its grid line and
+        element index, None for a landscape table)."""
+        per_page = self.profile.grid.lines_per_page
         last_start, last_element = placed.lines, None
         previous: Heading | Paragraph | Table | None = None
-        for block in self.document.blocks:
+        for block in blocks:
             match block:
                 case Heading():
                     made = self._heading(block)
@@ -169,20 +252,7 @@ class _WordWriter:
             last_start, last_element = placed.lines, len(placed.elements)
             previous = block
             placed.extend(made)
-        closing, move_last = self.furniture.closing(placed.lines)
-        if move_last and last_element is not None and last_start % per_page:
-            # The 落款 would sit on a page without 正文: the last paragraph goes with it [G4].
-            p_pr = placed.elements[last_element].find(qn("w:pPr"))
-            p_pr.insert(1, w("pageBreakBefore"))
-            placed.lines += per_page - last_start % per_page
-            closing, _ = self.furniture.closing(placed.lines)
-        placed.extend(closing)
-        if self.furniture.has_imprint():
-            imprint = self.furniture.imprint(self.pitch)
-            for _ in range((-(placed.lines + imprint.lines)) % per_page):
-                placed.add(paragraph(styles.NORMAL), 1)
-            placed.extend(imprint)
-        return placed
+        return last_start, last_element
 
     def _portrait_frame(self) -> Frame:
         pitch_pt = self.pitch / 20
@@ -317,11 +387,15 @@ class _WordWriter:
             sect_pr.attrib.pop(qn(f"w:{name}"), None)
         pn = self.profile.page_number
         landscape_number = LandscapePageNumber(self.profile)
-        for index, section in enumerate(word.sections):
+        sections = list(word.sections)
+        for index, section in enumerate(sections):
             section.footer.is_linked_to_previous = False
             section.even_page_footer.is_linked_to_previous = False
             odd = self._number_paragraph(pn.odd_alignment, "1")
             even = self._number_paragraph(pn.even_alignment, "2")
+            if self.unnumbered_tail and index == len(sections) - 1:
+                # The 版记's page and a blank page before it carry no number [F14, 7.5].
+                odd, even = paragraph(styles.FOOTER), paragraph(styles.FOOTER)
             if is_landscape(section._sectPr):
                 # The number stays where portrait pages print it [T1, I1–I3]: see .sections.
                 odd = paragraph(styles.FOOTER, [landscape_number.run(odd, 2 * index + 1)])
@@ -354,3 +428,12 @@ class _WordWriter:
             children.append(run(suffix, number_rpr()))
         ind = indent(right=inset) if alignment == "right" else indent(left=inset)
         return paragraph(styles.FOOTER, children, [ind, w("jc", {"val": alignment})])
+
+
+def _role_style(role: str) -> str:
+    """The paragraph style that sets a font role's size (its runs name the faces)."""
+    if role == "title":
+        return styles.TITLE
+    if role.startswith("heading"):
+        return styles.heading_style(int(role.removeprefix("heading")))
+    return styles.NORMAL

@@ -31,7 +31,8 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
     head = furniture(document.meta, profile).head
     if head is not None:
         composition.rows[0:0] = head_rows(Typesetter(profile, fonts, geometry), head)
-    pages = paginate(composition, geometry.lines_per_page, geometry.pitch, geometry.text_width)
+    pages = paginate(composition, geometry.lines_per_page, geometry.pitch, geometry.text_width,
+                     imprint_on_even_page=bool(document.attachments) and profile.attachments.imprint_on_even_page)
     render(document, profile, fonts, geometry, pages, out)
     return _warnings(document, composition, geometry)
 

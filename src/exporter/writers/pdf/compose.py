@@ -14,7 +14,7 @@ from typing import Sequence, assert_never
 from ...cjk import autospaced, line_breaking_rules
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
-from ...furniture import Furniture, furniture
+from ...furniture import AttachmentPage, Furniture, attachment_pages, furniture
 from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
@@ -56,6 +56,7 @@ class Row:
     em_descent: float = 0.0
     span: int = 1
     glue_next: bool = False
+    new_page: bool = False                  # the row starts a page (an attachment's first row) [F8]
     bookmarks: list[tuple[str, int]] = field(default_factory=list)   # (title, outline level)
 
 
@@ -233,6 +234,10 @@ def compose(document: Document, profile: Profile, fonts: FontSet, geometry: Geom
     composer.attachments()
     composer.minutes_lists()
     composer.signature()
+    for attachment, page in zip(document.attachments, attachment_pages(document.attachments, profile)):
+        composer.attachment_head(page)
+        for block in attachment.blocks:
+            composer.block(block)
     return Composition(composer.rows, composer.imprint())
 
 
@@ -332,6 +337,31 @@ class _Composer:
             rest = left + self.ts.cells(label, settings.label_role)
             measure = self.ts.measure("body", first=left, rest=rest)
             self.text_rows(self.ts.paragraph([(label, settings.label_role), (names, "body")], measure), "body", "text")
+
+    def attachment_head(self, page: AttachmentPage) -> None:
+        """An attachment's first page: its label flush left on line 1 ("附件2", 3号黑体, no colon)
+        [F9], a blank line, its title centred from line 3 [F10], a blank line, then the body.
+        An issued attachment (印发) has no label: its title opens the page [F8]."""
+        ts = self.ts
+        first = True
+        if page.label is not None:
+            role = page.label_role
+            self.rows.append(Row("attachment_label", [ts.single(page.label, role, 0.0)], ts.size(role),
+                                 ts.fonts.primary[role].em_descent, glue_next=True, new_page=True,
+                                 bookmarks=[(page.label + "　" + "".join(page.title_lines), 1)]))
+            self.blank(page.blank_lines_after_label, glue=True)
+            first = False
+        role = page.title_role
+        font = ts.fonts.primary[role]
+        for text in page.title_lines:
+            x = (self.geometry.text_width - ts.width(text, role)) / 2
+            row = Row("title", [ts.single(text, role, x)], ts.size(role), font.em_descent,
+                      span=self.profile.title.lines_per_title_line, glue_next=True, new_page=first)
+            if first:
+                row.bookmarks.append(("".join(page.title_lines), 1))
+            self.rows.append(row)
+            first = False
+        self.blank(page.blank_lines_after_title, glue=True)
 
     def signature(self) -> None:
         """署名 右空二字 one blank line below the text, 成文日期 on the next line starting two

@@ -28,15 +28,18 @@ class Page:
     imprint: Imprint | None = None
     imprint_start: int = 0
     table_lines: int = 0    # grid lines the table pieces reach down to
+    numbered: bool = True   # False: a blank page before the 版记, or the 版记's own page [F14, 7.5]
 
     def used(self) -> int:
         return max(max((start + row.span for start, row in self.rows), default=0), self.table_lines)
 
 
 def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
-             landscape_height: float = 0.0) -> list[Page]:
+             landscape_height: float = 0.0, imprint_on_even_page: bool = False) -> list[Page]:
     """`pitch` (pt per grid line) and `landscape_height` (pt of a landscape frame) are needed
-    only when the composition holds tables."""
+    only when the composition holds tables. `imprint_on_even_page`: the 版记 goes to the bottom
+    of an even page, on a page of its own after a blank one when need be, and neither of those
+    pages is numbered [F14, 7.5]."""
 
     def span(entry: Row | TablePiece) -> int:
         if isinstance(entry, TablePiece):
@@ -84,6 +87,10 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
                 current, used = [piece], span(piece)
             i += 1
             continue
+        if row.new_page and current:
+            # An attachment starts a new page whatever the rows before it ask [F8].
+            pages.append(current)
+            current, used = [], 0
         if not current and pages and row.kind == "blank":
             i += 1
             continue
@@ -121,6 +128,15 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
         if last.used() + needed > lines_per_page:
             last = Page()
             result.append(last)
+        if imprint_on_even_page and len(result) % 2 == 1:
+            # The 版记 would fall on an odd page: it moves to the next (even) page, alone, and a
+            # page it leaves without text is a blank one; neither is numbered [F14, 7.5].
+            if last.used() == 0 and last.landscape is None:
+                last.numbered = False
+            last = Page(numbered=False)
+            result.append(last)
+        elif imprint_on_even_page and last.used() == 0 and last.landscape is None:
+            last.numbered = False
         last.imprint = imprint
         last.imprint_start = lines_per_page - needed
     return result

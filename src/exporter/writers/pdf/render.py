@@ -73,7 +73,7 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             canvas.restoreState()
         if page.imprint is not None:
             _draw_imprint(canvas, geometry, page)
-        if number > 1 or numbered_first:
+        if page.numbered and (number > 1 or numbered_first):
             _draw_page_number(canvas, profile, geometry, typesetter, number)
         canvas.showPage()
     if profile.pdf.show_outline:

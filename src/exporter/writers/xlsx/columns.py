@@ -164,7 +164,7 @@ def table_titles(document: Document) -> dict[str, str]:
     """Each table's name for people: its caption, else the heading it stands under, else its id."""
     titles: dict[str, str] = {}
     heading: Heading | None = None
-    for block in document.blocks:
+    for block in document.all_blocks():
         match block:
             case Heading():
                 heading = block

@@ -47,7 +47,7 @@ def plan_table_sheets(document: Document, profile: Profile, taken: Iterable[str]
     titles = table_titles(document)
     plans = []
     captioned = 0
-    for block in document.blocks:
+    for block in document.all_blocks():
         if not isinstance(block, Table):
             continue
         caption = None

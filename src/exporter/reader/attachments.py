@@ -1,0 +1,130 @@
+"""Attachments (附件): `::: attachment 标题` … `:::` after the 正文 [gbt9704-kinds F8–F12].
+
+The fenced div is markdown-it's container syntax. Its inside is read with the body grammar by a
+BlockReader of its own (headings numbered afresh from 一、), and every attachment's figures carry
+its label ("附件2") as the first part of their section. The 附件说明 is generated from the divs;
+a front-matter `attachments:` list given as well must name the same attachments in the same
+order [F11], and without divs it keeps meaning attachments sent as separate files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from markdown_it.token import Token
+
+from ..furniture import attachment_label
+from ..model import Attachment, Block, Metadata, Position
+from ..profile import Profile
+from .blocks import BlockReader
+from .inline import InlineReader
+from .tables import TableReader
+from .text import SourceLines
+
+OPEN = "container_attachment_open"
+CLOSE = "container_attachment_close"
+_INFO = re.compile(r"^\s*attachment(?:\s*\{(?P<attributes>[^{}]*)\})?\s*(?P<title>.*?)\s*$")
+_ISSUED = re.compile(r"^\s*(?:issued|issued\s*=\s*(?:true|\"true\"))\s*$")
+
+
+def split_body(tokens: list[Token], src: SourceLines) -> tuple[list[Token], list[tuple[Token, Token, list[Token]]]]:
+    """The 正文's tokens, and each attachment's (opening token, closing token, inner tokens).
+
+    Text after the first attachment that is not in an attachment is an error: the 署名 and
+    成文日期 close the 正文, and attachments follow them [F8]."""
+    body: list[Token] = []
+    divs: list[tuple[Token, Token, list[Token]]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == OPEN:
+            depth, j = 1, i + 1
+            inner: list[Token] = []
+            while j < len(tokens):
+                if tokens[j].type == OPEN:
+                    depth += 1
+                    if depth == 2:
+                        src.diags.error("an attachment cannot hold another attachment: close the first "
+                                        "with ':::' before the next '::: attachment'", _at(src, tokens[j]))
+                elif tokens[j].type == CLOSE:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                if depth == 1 and tokens[j].type != CLOSE:
+                    inner.append(tokens[j])
+                j += 1
+            close = tokens[j] if j < len(tokens) else tokens[-1]
+            divs.append((tok, close, inner))
+            i = j + 1
+            continue
+        if divs:
+            if tok.map is not None and tok.nesting >= 0 and tok.level == 0:
+                src.diags.error("text after an attachment: the 正文 comes first, then each attachment in a "
+                                "'::: attachment 标题' … ':::' block", _at(src, tok))
+        else:
+            body.append(tok)
+        i += 1
+    return body, divs
+
+
+def read_attachments(divs: list[tuple[Token, Token, list[Token]]], src: SourceLines, profile: Profile,
+                     inline: InlineReader, tables: TableReader, scheme: str) -> tuple[Attachment, ...]:
+    headers = []
+    for open_token, close_token, _ in divs:
+        pos = _at(src, open_token)
+        if close_token.type != CLOSE or close_token.markup == "":
+            src.diags.error("attachment is not closed: add a line ':::' after its last paragraph", pos)
+        match = _INFO.match(open_token.info)
+        title, issued = "", False
+        if match is None:
+            src.diags.error("write an attachment as '::: attachment 标题'", pos)
+        else:
+            title = match.group("title")
+            attributes = match.group("attributes")
+            if attributes is not None:
+                if _ISSUED.match(attributes):
+                    issued = True
+                else:
+                    src.diags.error(f"unknown attachment attribute '{{{attributes}}}': the only one is "
+                                    "{issued=true}, for the document a 印发 notice issues", pos)
+            if not title:
+                src.diags.error("attachment has no title: write it after the word, '::: attachment 标题' [F10]", pos)
+        headers.append((title, issued, pos))
+    count = sum(1 for _, issued, _ in headers if not issued)
+    attachments = []
+    number = 0
+    for (title, issued, pos), (_, _, inner) in zip(headers, divs):
+        if not issued:
+            number += 1
+        section = (title if issued else attachment_label(profile, number, count),)
+        blocks: list[Block] = BlockReader(src, profile, inline, tables, scheme, section).read(inner, finish=False)
+        attachments.append(Attachment(number=0 if issued else number, title=title, blocks=tuple(blocks),
+                                      pos=pos, issued=issued))
+    return tuple(attachments)
+
+
+def reconcile(meta: Metadata, attachments: tuple[Attachment, ...], src: SourceLines) -> Metadata:
+    """The 附件说明 comes from the attachments; a front-matter list must agree with them [F11]."""
+    if not attachments:
+        return meta
+    titles = tuple(a.title for a in attachments if not a.issued)
+    if meta.attachments:
+        if meta.attachments != titles:
+            listed = "、".join(f"'{name}'" for name in meta.attachments) or "none"
+            found = "、".join(f"'{a.title}' (line {a.pos.line})" for a in attachments if not a.issued) or "none"
+            src.diags.error(
+                f"front matter 'attachments' lists {len(meta.attachments)} ({listed}) but the source has "
+                f"{len(titles)} attachments ({found}): the 附件说明 must match the attachments in number, name and "
+                "order [F11]; remove the list, it is generated from the '::: attachment' blocks",
+                meta.position_of("attachments"))
+        return meta
+    first = next((a.pos for a in attachments if not a.issued), None)
+    positions = meta.positions if first is None else (*meta.positions, ("attachments", first))
+    return dataclasses.replace(meta, attachments=titles, positions=positions)
+
+
+def _at(src: SourceLines, token: Token) -> Position:
+    line = token.map[0] + 1 if token.map else 1
+    text = src.lines[line - 1] if 0 < line <= len(src.lines) else ""
+    return src.at(line, len(text) - len(text.lstrip()) + 1)
