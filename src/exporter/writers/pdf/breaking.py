@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Sequence
 
-from ...cjk import DOUBLED, HANGABLE, NO_END, NO_START, SPACES
+from ...cjk import DASH_PAIR, DOUBLED, HANGABLE, NO_END, NO_START, SPACES
 from .squeeze import Squeeze
 
 _WORD_MARKS = frozenset(".,:/-_'&+@#*=^~%")
@@ -111,7 +111,10 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
     gap = list(gaps) if gaps is not None else [0.0] * n
     cell = [a + fit_base + g for a, g in zip(advances, gap)]
     prefix = [0.0, *accumulate(cell)]
-    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)]
+    # A 破折号 never starts a line in any model: the .docx writes it as "――", which Word's and
+    # LibreOffice's lists keep off a line start (exporter.cjk.DOCX_DASH_PAIR).
+    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)
+                    and chars[i:i + 2] != DASH_PAIR]
     starts.append(n)
 
     first_fit, rest_fit = measure.fit_indents or (measure.first_indent, measure.rest_indent)

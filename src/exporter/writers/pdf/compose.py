@@ -19,6 +19,7 @@ from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
+from .keeps import glue_paragraph
 from .punctuation import allowances, blank_side
 from .table import TableFlow
 from .table_layout import lay_out_table
@@ -233,9 +234,12 @@ class _Composer:
         self.geometry = ts.geometry
         self.rows: list[Row | TableFlow] = []
 
-    def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
+    def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False,
+                  lead_chars: int = 0) -> list[Row]:
         made = [Row(kind, [line], self.ts.size(role), self.ts.fonts.primary[role].em_descent, glue_next=glue)
                 for line in lines]
+        if self.profile.grid.widow_control:
+            glue_paragraph(made, lead_chars)
         self.rows.extend(made)
         return made
 
@@ -287,7 +291,8 @@ class _Composer:
             segments.append((block.lead.printed, block.lead.role))
         segments.append((block.text, "body"))
         indent = self.profile.body.first_line_indent_chars
-        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text")
+        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text",
+                              lead_chars=len(block.lead.printed) if block.lead is not None else 0)
         if made and block.lead is not None:
             made[0].bookmarks.append((block.lead.printed, block.lead.level))
 

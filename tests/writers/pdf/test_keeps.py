@@ -1,0 +1,67 @@
+"""Widows and orphans in the PDF, read back from the produced file (issue 15): no first line of
+a paragraph alone at the foot of a page, no last line alone at the head of the next one, and a
+heading never the last line of a page."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.pdf import CELL, LEFT, RIGHT, body_lines, long_markdown, read_markdown, text_lines, write_pdf
+
+INDENT = LEFT + 2 * CELL
+
+
+def starts_paragraph(line) -> bool:
+    """A paragraph's (or a heading's) first line is indented two characters; the lines after it
+    start at the left edge."""
+    return abs(line.x0 - INDENT) < 0.5
+
+
+def starts_at_left(line) -> bool:
+    return abs(line.x0 - LEFT) < 0.5
+
+
+@pytest.fixture(scope="module", params=["long", "seed", "full"])
+def produced(request, tmp_path_factory, seed_read, full_read):
+    if request.param == "long":
+        document, profile = read_markdown(tmp_path_factory.mktemp("keeps"), long_markdown())
+    else:
+        document, profile = seed_read if request.param == "seed" else full_read
+    return document, body_lines(text_lines(write_pdf(document, profile)))
+
+
+def page_breaks(lines):
+    """(last lines of a page, first lines of the next page) for each page break in the text."""
+    for page in sorted({ln.page for ln in lines})[:-1]:
+        before = [ln for ln in lines if ln.page == page]
+        after = [ln for ln in lines if ln.page == page + 1]
+        if before and after:
+            yield before, after
+
+
+def test_no_first_line_alone_at_the_foot_of_a_page(produced):
+    _document, lines = produced
+    for before, after in page_breaks(lines):
+        last, following = before[-1], after[0]
+        if starts_paragraph(last):
+            # The paragraph started on the last line must end there too.
+            assert not starts_at_left(following), (last.page, last.text, following.text)
+
+
+def test_no_last_line_alone_at_the_head_of_a_page(produced):
+    _document, lines = produced
+    for before, after in page_breaks(lines):
+        first = after[0]
+        if not starts_at_left(first) or len(after) < 2:
+            continue
+        # A continued paragraph goes on: its first line here is not also its last one.
+        ends_here = starts_paragraph(after[1]) or first.x1 < RIGHT - CELL
+        assert not ends_here, (first.page, before[-1].text, first.text, after[1].text)
+
+
+def test_no_heading_ends_a_page(produced):
+    document, lines = produced
+    headings = {block.printed for block in document.blocks if type(block).__name__ == "Heading"}
+    assert headings
+    for before, _after in page_breaks(lines):
+        assert before[-1].text.replace(" ", "") not in headings, before[-1].text
