@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.pdf import CELL, LEFT, RIGHT, body_lines, long_markdown, read_markdown, text_lines, write_pdf
+from support.pdf import BOTTOM, CELL, LEFT, RIGHT, body_lines, long_markdown, read_markdown, text_lines, write_pdf
 
 INDENT = LEFT + 2 * CELL
 
@@ -65,3 +65,19 @@ def test_no_heading_ends_a_page(produced):
     assert headings
     for before, _after in page_breaks(lines):
         assert before[-1].text.replace(" ", "") not in headings, before[-1].text
+
+
+CC = ["县委办公室", "县人大常委会办公室", "县政协办公室", "县纪委县监委", "县法院", "县检察院", "县人武部",
+      "县委组织部", "县委宣传部", "县委政法委员会", "县委机构编制委员会办公室"]
+
+
+def test_no_agency_name_is_split_across_lines_of_the_cc(tmp_path):
+    """抄送 breaks only after a separator: never "县纪委县 / 监委" (issue 15)."""
+    markdown = ("---\ntitle: 测试抄送\nissuer: 某某县人民政府\ndate: 2025-01-20\n"
+                f"cc: [{', '.join(CC)}]\nprinted_by: 某某县人民政府办公室\nprinted_on: 2025-01-20\n---\n\n正文一段。\n")
+    document, profile = read_markdown(tmp_path, markdown)
+    lines = [ln for ln in text_lines(write_pdf(document, profile)) if abs(ln.size - 14.0) < 0.05 and ln.baseline <= BOTTOM]
+    cc_lines = [ln.text.replace(" ", "") for ln in lines if "印发" not in ln.text]
+    assert len(cc_lines) >= 2 and cc_lines[0].startswith("抄送：")
+    names = [name for line in cc_lines for name in line.removeprefix("抄送：").rstrip("。").split("，") if name]
+    assert names == CC

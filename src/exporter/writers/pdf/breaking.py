@@ -97,12 +97,15 @@ EPSILON = 0.01
 
 
 def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
-                    squeezable: Sequence[float] | None = None, gaps: Sequence[float] | None = None) -> list[Line]:
+                    squeezable: Sequence[float] | None = None, gaps: Sequence[float] | None = None,
+                    joined: Sequence[bool] | None = None) -> list[Line]:
     """Lines for a paragraph whose characters have these advances (pt). `squeezable` gives,
     per character, how many pt of blank it may give up to fit one more cluster on a line
     (see punctuation.allowances); without it nothing is compressed. `gaps` gives, per character,
     a fixed space after it (the renderer's gap between a Chinese character and a digit or Latin
-    letter); a gap at a line's end is dropped, as Word and LibreOffice drop it."""
+    letter); a gap at a line's end is dropped, as Word and LibreOffice drop it. `joined[i]`
+    forbids a break before character i (a name kept whole); a run longer than a line is still
+    cut where it must be."""
     n = len(chars)
     if n == 0:
         return []
@@ -114,7 +117,7 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
     # A 破折号 never starts a line in any model: the .docx writes it as "――", which Word's and
     # LibreOffice's lists keep off a line start (exporter.cjk.DOCX_DASH_PAIR).
     starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)
-                    and chars[i:i + 2] != DASH_PAIR]
+                    and chars[i:i + 2] != DASH_PAIR and not (joined is not None and joined[i])]
     starts.append(n)
 
     first_fit, rest_fit = measure.fit_indents or (measure.first_indent, measure.rest_indent)

@@ -19,7 +19,7 @@ from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from .geometry import Geometry
-from .keeps import glue_paragraph
+from .keeps import glue_paragraph, whole_names
 from .punctuation import allowances, blank_side
 from .table import TableFlow
 from .table_layout import lay_out_table
@@ -127,13 +127,14 @@ class Typesetter:
         size = self.size(role)
         return self.width(text, role) + (self.geometry.base_spacing(size) if text else 0.0)
 
-    def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure) -> list[PlacedLine]:
+    def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure,
+                  joined: Sequence[bool] | None = None) -> list[PlacedLine]:
         text, fonts, sizes = self.styled(segments)
         advances = self.advances(text, fonts, sizes)
         squeezable = self.squeezable(text, fonts, sizes, advances)
         gaps = self.gaps(text, sizes)
         placed = []
-        for line in break_paragraph(text, advances, measure, squeezable, gaps):
+        for line in break_paragraph(text, advances, measure, squeezable, gaps, joined):
             placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
                                                          line.spacing, line.word_spacing, line.squeezed, gaps))))
         return placed
@@ -365,7 +366,8 @@ class _Composer:
         if stuff.cc:
             label = ts.cells(stuff.cc_label, role)
             measure = ts.measure(role, first=side, rest=side + label, right=side)
-            for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure)):
+            for k, line in enumerate(ts.paragraph([(stuff.cc, role)], measure, whole_names(stuff.cc, stuff.cc_label,
+                                                                                          profile.imprint.cc_separator))):
                 rows.append(ImprintRow([line], size, font.em_descent, outer if k == 0 else 0.0))
         if stuff.printed_by or stuff.printed_on:
             lines = []

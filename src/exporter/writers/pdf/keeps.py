@@ -38,3 +38,16 @@ def glue_paragraph(rows: "Sequence[Row]", lead_chars: int = 0) -> None:
 
 def _drawn_chars(lines: "Sequence[PlacedLine]") -> int:
     return sum(len(line.text) for line in lines)
+
+
+def whole_names(text: str, label: str, separator: str) -> list[bool]:
+    """Per character of a list of names ("抄送：县纪委县监委，县法院。"), whether a line may not
+    break before it: inside the label and inside each name, so "县纪委县 / 监委" cannot happen
+    (a break comes after a separator, or the list's final mark stays with the last name)."""
+    joined = [False] * len(text)
+    start = len(label) if text.startswith(label) else 0
+    for k in range(1, start):
+        joined[k] = True
+    for k in range(start + 1, len(text)):
+        joined[k] = text[k - 1] not in separator
+    return joined
