@@ -81,3 +81,15 @@ def test_no_agency_name_is_split_across_lines_of_the_cc(tmp_path):
     assert len(cc_lines) >= 2 and cc_lines[0].startswith("抄送：")
     names = [name for line in cc_lines for name in line.removeprefix("抄送：").rstrip("。").split("，") if name]
     assert names == CC
+
+
+def test_the_signature_never_stands_with_one_line_on_the_last_page(seed_read):
+    """The seed's last paragraph ends on the 21st line of a page: the blank line above the 署名
+    gives way (GB/T 9704 7.3.5.5) so the 署名 closes that page, rather than a last page with one
+    line of text and the 署名 (issue 15)."""
+    document, profile = seed_read
+    lines = body_lines(text_lines(write_pdf(document, profile)))
+    [signature] = [ln for ln in lines if ln.text.replace(" ", "") == document.meta.issuer]
+    above = [ln for ln in lines if ln.page == signature.page and ln.baseline < signature.baseline]
+    assert len(above) >= 2
+    assert signature.page == max(ln.page for ln in lines)

@@ -57,6 +57,9 @@ class Row:
     span: int = 1
     glue_next: bool = False
     bookmarks: list[tuple[str, int]] = field(default_factory=list)   # (title, outline level)
+    # A blank row pagination may leave out to keep what it separates on one page (the blank
+    # line above the 署名: GB/T 9704 7.3.5.5 lets the 落款's spacing give way).
+    droppable: bool = False
 
 
 @dataclass
@@ -328,6 +331,8 @@ class _Composer:
             if self.rows:
                 self.rows[-1].glue_next = True  # the signature keeps the last line of text on its page
             self.blank(profile.signature.blank_lines_before, glue=True)
+            for row in self.rows[len(self.rows) - profile.signature.blank_lines_before:]:
+                row.droppable = True
             shift = profile.signature.date_shift_chars * unit
             issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
             date_width = ts.width(stuff.date, role) if stuff.date else 0.0

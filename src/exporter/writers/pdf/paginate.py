@@ -67,7 +67,38 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
             current.pop(0)
         used = sum(span(r) for r in current)
 
+    def close_up(at: int) -> bool:
+        """Leave out the droppable blank rows of the glued chain that does not fit from row `at`
+        on (the blank above the 署名), when that keeps the whole chain on this page."""
+        nonlocal used
+        tail = len(current)
+        while tail > 0 and isinstance(current[tail - 1], Row) and current[tail - 1].glue_next:
+            tail -= 1
+        end = at
+        while end < len(rows) - 1 and isinstance(rows[end], Row) and rows[end].glue_next:
+            end += 1
+        if any(isinstance(r, TableFlow) for r in rows[at:end + 1]):
+            return False
+        chain = [r for r in current[tail:] if isinstance(r, Row)] + [r for r in rows[at:end + 1] if isinstance(r, Row)]
+        dropped = [r for r in chain if r.droppable]
+        if not dropped:
+            return False
+        needed = used - sum(span(r) for r in current[tail:]) + sum(r.span for r in chain if not r.droppable)
+        if needed > lines_per_page:
+            return False
+        current[tail:] = [r for r in current[tail:] if not (isinstance(r, Row) and r.droppable)]
+        used = sum(span(r) for r in current)
+        for k in range(at, end + 1):
+            row_k = rows[k]
+            if isinstance(row_k, Row) and row_k.droppable:
+                skipped.add(k)
+        return True
+
+    skipped: set[int] = set()
     while i < len(rows):
+        if i in skipped:
+            i += 1
+            continue
         row = rows[i]
         if isinstance(row, TableFlow):
             if row.landscape:
@@ -110,6 +141,8 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
             current.append(row)
             used += row.span
             i += 1
+            continue
+        if close_up(i):
             continue
         break_page()
     if current or not pages:
