@@ -93,3 +93,17 @@ def test_the_signature_never_stands_with_one_line_on_the_last_page(seed_read):
     above = [ln for ln in lines if ln.page == signature.page and ln.baseline < signature.baseline]
     assert len(above) >= 2
     assert signature.page == max(ln.page for ln in lines)
+
+
+def test_a_paragraph_never_ends_on_a_line_of_one_character(tmp_path):
+    """26 + 28 ideographs fill the first two lines; the 55th with its full stop would stand alone
+    on the third. The second line gives up one character instead and is set a little looser."""
+    text = ("法治政府建设" * 10)[:55] + "。"
+    markdown = f"---\ntitle: 测试孤字\nissuer: 某某县人民政府\ndate: 2025-01-20\n---\n\n{text}\n"
+    document, profile = read_markdown(tmp_path, markdown)
+    lines = [ln for ln in body_lines(text_lines(write_pdf(document, profile))) if ln.text[:1] in text]
+    paragraph = [ln.text.replace(" ", "") for ln in lines if ln.text.replace(" ", "") in text]
+    assert "".join(paragraph) == text
+    assert [len(line) for line in paragraph] == [26, 27, 3]
+    second = next(ln for ln in lines if ln.text.replace(" ", "") == paragraph[1])
+    assert abs(second.x1 - RIGHT) < 0.5          # still justified to the full measure

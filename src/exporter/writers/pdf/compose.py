@@ -180,6 +180,7 @@ class Typesetter:
             hangable=self.hangable,
             fit_spacing=(self.profile.grid.docx_char_spacing_pt if base else 0.0) if self.docx_metrics else None,
             fit_indents=fit_indents if self.docx_metrics else None,
+            avoid_lone_end=self.profile.pdf.avoid_lone_last_character,
         )
 
 
@@ -330,9 +331,8 @@ class _Composer:
         if stuff.issuer or stuff.date:
             if self.rows:
                 self.rows[-1].glue_next = True  # the signature keeps the last line of text on its page
-            self.blank(profile.signature.blank_lines_before, glue=True)
-            for row in self.rows[len(self.rows) - profile.signature.blank_lines_before:]:
-                row.droppable = True
+            self.rows.extend(Row("blank", glue_next=True, droppable=True)
+                             for _ in range(profile.signature.blank_lines_before))
             shift = profile.signature.date_shift_chars * unit
             issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
             date_width = ts.width(stuff.date, role) if stuff.date else 0.0

@@ -114,12 +114,12 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
                     pages.append(current)
                     current, used = [], 0
                 head_height = sum(r.span for r in heads) * pitch
-                pieces = row.pieces(landscape_height - head_height, landscape_height, fresh=True) or []
-                if heads and pieces:
+                turned = row.pieces(landscape_height - head_height, landscape_height, fresh=True) or []
+                if heads and turned:
                     landscape_heads[len(pages)] = heads
                 elif heads:
                     pages.append(list(heads))
-                for piece in pieces:
+                for piece in turned:
                     pages.append([piece])
                 i += 1
                 continue
