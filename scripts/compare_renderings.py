@@ -39,6 +39,9 @@ import pdfplumber
 TEXT_BOTTOM = 748.0
 # Glyphs whose bottoms are this close (pt) belong to one line (LibreOffice's baselines differ by font).
 SAME_LINE = 2.0
+# Characters one file writes for another: the .docx writes the 破折号 "——" as "――" (U+2015), which
+# no renderer splits across lines; the text is the same.
+SAME_TEXT = str.maketrans({"\u2015": "\u2014"})
 # How many characters of a page's start must agree.
 START_CHARS = 10
 
@@ -65,7 +68,8 @@ def read_rendering(pdf_path: Path, text_bottom: float = TEXT_BOTTOM) -> Renderin
                     rows[-1].append(char)
                 else:
                     rows.append([char])
-            lines = ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for row in rows]
+            lines = ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])).translate(SAME_TEXT)
+                     for row in rows]
             pages.append(tuple(line for line in lines if line))
     return Rendering(tuple(pages))
 

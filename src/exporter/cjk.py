@@ -42,7 +42,7 @@ SPACES = frozenset(" \u00a0\u3000\u2002\u2003\u2009")
 # quote " and ¢ ‖ › ∶ 〃 〞 ＂ ＇ ＞ off it.
 WORD_NO_LINE_START = frozenset(
     (NO_START - frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー々〻ゝゞヽヾ〙〛〜・﹐﹑﹒﹔﹕﹖﹗"))
-    | frozenset("\"¢‖›∶〃〞＂＇＞")
+    | frozenset("\"¢‖›∶〃〞＂＇＞―")
 )
 # Word lets 〘, 〚 and ＄ end a line, and keeps 〝 and ￡ off a line end.
 WORD_NO_LINE_END = frozenset((NO_END - frozenset("〘〚＄")) | frozenset("〝￡"))
@@ -55,6 +55,20 @@ WORD_HANGING = frozenset("、。，．")
 LIBREOFFICE_NO_LINE_START = frozenset(
     ":!),.;?]}¢'\"、。〉》」』】〕〗〞︰︱︳﹐､﹒﹔﹕﹖﹗﹚﹜﹞！），．：；？｜｝︴︶︸︺︼︾﹀﹂﹄﹏～￠々‖•·ˇˉ―-′’”"
 )
+# The 破折号 as the .docx writes it: LibreOffice breaks a line between the two halves of "——"
+# (U+2014 is in neither of its lists, and a word joiner between them did not stop it, measured
+# with 7.4), but U+2015 "―" is on Word's and LibreOffice's no-line-start lists, so "――" stays
+# whole and never starts a line in either. GB 2312's 破折号 (0xA1AA) is U+2015 in Windows' code
+# page 936, so every Chinese face Word uses has the glyph, one em wide.
+DASH_PAIR = "——"
+DOCX_DASH_PAIR = "\u2015\u2015"
+
+
+def docx_dashes(text: str) -> str:
+    """`text` with each 破折号 written as the .docx writes it (DOCX_DASH_PAIR)."""
+    return text.replace(DASH_PAIR, DOCX_DASH_PAIR) if DASH_PAIR in text else text
+
+
 LIBREOFFICE_NO_LINE_END = frozenset("([{£¥'\"‵〈《「『【〔〖（［｛￡￥〝︵︷︹︻︽︿﹁﹃﹙﹛﹝“‘")
 
 
@@ -70,8 +84,9 @@ def line_breaking_rules(name: str) -> tuple[frozenset[str], frozenset[str]]:
             return NO_START, NO_END
     raise ValueError(f"unknown line breaking rules {name!r}")
 # Word and LibreOffice set these East Asian Ambiguous characters with the Chinese face, one em
-# wide, in Chinese text; everything from U+2E80 up is full width as well.
-WORD_AMBIGUOUS_FULL_WIDTH = frozenset("“”‘’—…·")
+# wide, in Chinese text (with w:hint="eastAsia"; ― is the .docx's 破折号, DOCX_DASH_PAIR);
+# everything from U+2E80 up is full width as well.
+WORD_AMBIGUOUS_FULL_WIDTH = frozenset("“”‘’—…·―")
 
 
 def word_sets_full_width(char: str) -> bool:

@@ -115,6 +115,9 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
     paths = _distinct_outputs(_sources(sources))
     folder = Path(output)
     outcomes: list[SourceOutcome] = []
+    from .fonts import SubstituteFaces
+
+    substitutes: list[tuple[str, str]] = []     # every source's substitute fonts, warned about once
     show_bar = len(paths) > 1 and reporter.verbosity >= 0 and sys.stderr.isatty()
     try:
         _recover(folder)
@@ -125,13 +128,17 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                 if show_bar:
                     # Keep messages on their own lines, not mixed into the bar.
                     click.echo("\r\033[K", nl=False, err=True)
-                reporter.diagnostics(outcome.diagnostics)
+                reporter.diagnostics([d for d in outcome.diagnostics if not isinstance(d, SubstituteFaces)])
+                substitutes.extend(pair for d in outcome.diagnostics if isinstance(d, SubstituteFaces)
+                                   for pair in d.faces)
                 for target in outcome.outputs if outcome.ok else []:
                     reporter.detail(f"wrote {target}")
                 reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")
                 bar.update(1)
     except KeyboardInterrupt:
         interrupted(INTERRUPTED_EXPORT)
+    if substitutes:
+        reporter.diagnostics([SubstituteFaces.of(substitutes)])
     failed = [o for o in outcomes if not o.ok]
     if len(paths) > 1:
         reporter.info(f"{len(paths) - len(failed)} of {len(paths)} sources exported"

@@ -122,7 +122,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "pdf": {
         "language": str, "show_outline": bool, "compress": bool,
-        "max_punctuation_compression": NUMBER,
+        "max_punctuation_compression": NUMBER, "avoid_lone_last_character": bool,
     },
     "xlsx": {
         "data_sheet": str, "font": str, "font_size_pt": NUMBER, "min_column_width": int,

@@ -4,8 +4,11 @@ The reader applies it once, so the Word file and the PDF print the same title li
 
 "回行时，要做到词意完整，排列对称，长短适宜，间距恰当，标题排列应当使用梯形或菱形": each line
 at most `max_chars` characters; no break inside the issuing organ's name, inside a number
-with its 年/年度, or inside "关于", "的报告", "情况的报告"; no line ending with "的" or with an
-opening bracket, none starting with closing punctuation; lines not of equal length and, for
+with its 年/年度, or inside "关于", "的报告", "情况的报告", "人民政府"; no line ending with "的"
+or with an opening bracket, none starting with closing punctuation; a break inside what looks
+like another organisation's name costs, one inside a 书名 《…》 more, and a last line of one
+word ("的通知") or two or three characters most (a long 《…》 is broken rather than leave
+"的通知" alone); lines not of equal length and, for
 three lines, not long–short–long. Among the breaks allowed, the best scored wins: breaks at
 natural boundaries (before 关于, before 情况的报告/的报告, after 年度, before 和/及/与) score,
 breaks between two characters of unknown relation cost, a full line costs, and so does a
@@ -19,12 +22,25 @@ import re
 
 from .cjk import NO_END, NO_START
 
-# Phrases kept whole; the longest match wins where they overlap.
-_WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于")
+# Phrases kept whole; the longest match wins where they overlap. The organisation words keep a
+# 机构 name from breaking inside its kind ("人民 / 政府").
+_WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于",
+                  "人民政府", "人民代表大会", "常务委员会", "委员会", "办公厅", "办公室")
+# A place and the organ it names stay together ("某某县人民政府", never "某某县 / 人民政府").
+_PLACE_ORGAN = re.compile(r"[省市县区州旗盟镇乡](?:人民政府|人民代表大会|人民法院|人民检察院)")
+# Where an organisation's name likely runs: from a place (…县) to the word that names its kind,
+# with no 关于/的/和 in between ("某某县经济技术开发区管理委员会"). A break inside costs.
+_ORGANISATION = re.compile(r"(?<=[省市县区州旗盟])(?:(?!关于|的|和|及|与|《|、)[\u4e00-\u9fff]){0,10}?"
+                           r"(?:管理委员会|委员会|人民政府|办公室|办公厅|领导小组|[局厅处])")
+_INSIDE_ORGANISATION = -12
+_INSIDE_BOOK_TITLE = -20
+# A last line that is one word ("的通知", "情况的报告") or two or three characters reads as a stray.
+_STRAY_LAST_LINE = -40
 # A line break just before these is natural; the weight says how natural.
 _BREAK_BEFORE = (("关于", 6), ("情况的报告", 4), ("工作情况的报告", 4), ("的报告", 2), ("和", 2),
                  ("及", 2), ("与", 2), ("暨", 2), ("《", 2))
-_BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("印发", 4), ("转发", 4), ("和", -3), ("的", -100))
+_BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("印发", 4), ("转发", 4), ("设立", 2), ("成立", 2),
+                ("撤销", 2), ("和", -3), ("的", -100))
 _UNKNOWN_BOUNDARY = -6
 _FULL_LINE = -4
 _MAX_LINES = 4
@@ -35,8 +51,17 @@ def break_title(title: str, max_chars: int, protected: tuple[str, ...] = ()) -> 
     title = title.strip()
     if len(title) < max_chars:
         return (title,)
-    forbidden = _forbidden_breaks(title, protected)
+    forbidden = _forbidden_breaks(title, protected, max_chars)
     scores = {i: _boundary_score(title, i) for i in range(1, len(title))}
+    # A 书名 《…》 is broken only when nothing else avoids a stray last line or an overlong one.
+    for match in re.finditer(r"《[^《》]*》", title):
+        for i in range(match.start() + 1, match.end()):
+            scores[i] += _INSIDE_BOOK_TITLE
+    for match in _ORGANISATION.finditer(title):
+        for i in range(match.start() + 1, match.end()):
+            scores[i] += _INSIDE_ORGANISATION
+        if match.start() > 0:
+            scores[match.start()] += _INSIDE_ORGANISATION   # between the place and the rest of the name
     minimum = -(-len(title) // max_chars)
     best: tuple[float, tuple[int, ...]] | None = None
     for count in range(max(minimum, 2), _MAX_LINES + 1):
@@ -65,9 +90,10 @@ def _split(title: str, cuts: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(title[a:b].strip() for a, b in zip(bounds, bounds[1:]))
 
 
-def _forbidden_breaks(title: str, protected: tuple[str, ...]) -> set[int]:
+def _forbidden_breaks(title: str, protected: tuple[str, ...], max_chars: int) -> set[int]:
     forbidden: set[int] = set()
     spans = [m.span() for m in re.finditer(r"[0-9A-Za-z.．%]+(?:年度|年)?", title)]
+    spans.extend(m.span() for m in _PLACE_ORGAN.finditer(title))
     for phrase in (*protected, *_WHOLE_PHRASES):
         if phrase:
             spans.extend(m.span() for m in re.finditer(re.escape(phrase), title))
@@ -99,6 +125,8 @@ def _boundary_score(title: str, i: int) -> float:
 def _shape_score(lines: tuple[str, ...], max_chars: int) -> float:
     lengths = [len(line) for line in lines]
     score = sum(_FULL_LINE for n in lengths if n >= max_chars)
+    if lengths[-1] <= 3 or lines[-1] in _WHOLE_PHRASES:
+        score += _STRAY_LAST_LINE
     if len(lengths) >= 4:
         return score - (max(lengths) - min(lengths))  # past the 2–3-line shapes, balance reads best
     if len(set(lengths)) < len(lengths):

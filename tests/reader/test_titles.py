@@ -100,3 +100,29 @@ def test_reader_breaks_a_one_string_title_and_keeps_given_lines(tmp_path):
     assert [str(w) for w in result.warnings] == [
         "t.md:2:8: warning: title line '某某县人民政府关于2024年度法治政府建设工作' has 23 characters; "
         "GB/T 9704 allows 20 [D3]"]
+
+
+@pytest.mark.parametrize("title", [
+    "某某县人民政府关于印发《某某县推进政务数据共享开放实施方案》的通知",
+    "关于转发省人民政府办公厅《关于加快推进一网通办的实施意见》的通知",
+    "某某县人民政府办公室关于进一步加强全县政务公开标准化规范化建设工作的通知",
+])
+def test_the_last_line_is_never_a_stray_word(title):
+    """Issue 15: never "的通知" (or two or three characters) alone on the last line."""
+    lines = break_title(title, 20, (ISSUER,))
+    assert "".join(lines) == title and all(len(line) <= 20 for line in lines)
+    assert len(lines[-1]) > 3 and lines[-1] not in ("的通知", "情况的报告", "的报告")
+
+
+def test_a_book_title_that_fits_a_line_is_not_broken():
+    lines = break_title("关于转发省人民政府办公厅《关于加快推进一网通办的实施意见》的通知", 20)
+    assert any("《关于加快推进一网通办的实施意见》" in line for line in lines)
+
+
+@pytest.mark.parametrize("title, name", [
+    ("某某市人民政府关于同意设立某某县经济技术开发区管理委员会的批复", "某某县经济技术开发区管理委员会"),
+    ("某某县人民政府关于某某镇人民政府违规举债问题整改情况的报告", "某某镇人民政府"),
+])
+def test_an_organisation_name_is_not_broken(title, name):
+    lines = break_title(title, 20, (ISSUER,))
+    assert any(name in line for line in lines), lines

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..cjk import is_latin_slot
-from ..diagnostics import Diagnostic, ERROR, FontError
+from ..diagnostics import Diagnostic, ERROR, FontError, WARNING
 from ..model import Position
 from ..profile import Profile, Role
 from .catalog import (
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Coverage", "FontSet", "LoadedFont", "Resolution", "char_name", "describe_missing_role", "find_donor",
-    "last_resort_face", "prepare_fonts", "resolve_coverage", "resolve_fallbacks", "resolve_role",
+    "SubstituteFaces", "is_official", "last_resort_face", "prepare_fonts", "resolve_coverage", "resolve_fallbacks", "resolve_role",
 ]
 
 
@@ -138,6 +138,30 @@ def last_resort_face(char: str) -> InstalledFace | None:
     return None
 
 
+@dataclass(frozen=True)
+class SubstituteFaces(Diagnostic):
+    """The warning that the PDF printed official fonts with other faces: `faces` holds
+    (official font, family used) pairs. A batch merges those of all its sources into one."""
+
+    faces: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, faces: Iterable[tuple[str, str]]) -> "SubstituteFaces":
+        pairs = tuple(dict.fromkeys(faces))
+        listed = "; ".join(f"{official} → {used}" for official, used in pairs)
+        return cls(WARNING, f"the PDF uses substitute faces for the official fonts: {listed}. Install the "
+                            "official fonts for a PDF set as GB/T 9704 asks (`exporter fonts` shows what each "
+                            "role finds); the .docx names them either way", faces=pairs)
+
+
+def is_official(face: InstalledFace, role: Role) -> bool:
+    """Whether `face` is the font the profile names for the role (its `word` family, or one of
+    its `windows_files`), not a free face standing in for it."""
+    names = {name.casefold() for name in face.families}
+    files = {name.casefold() for name in role.windows_files}
+    return role.word.casefold() in names or Path(face.path).name.casefold() in files
+
+
 def _usable(face: InstalledFace, unusable: list[str]) -> bool:
     try:
         info = face_info(face)
@@ -169,6 +193,9 @@ class FontSet:
 
     primary: dict[str, LoadedFont]
     per_char: dict[tuple[str, str], LoadedFont] = field(default_factory=dict)
+    # (official face the profile names, the installed family printed instead) for each role
+    # whose own face is a substitute, in role order.
+    substitutes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def font(self, role: str, char: str) -> LoadedFont:
         return self.per_char.get((role, char)) or self.primary[role]
@@ -260,6 +287,10 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
         if face not in loaded:  # a role with no characters still needs its font for metrics
             loaded[face] = load_font(face, frozenset())
     fontset = FontSet({role: loaded[face] for role, face in faces.items()})
+    for role_name, face in faces.items():
+        role = profile.role(role_name)
+        if not is_official(face, role):
+            fontset.substitutes[role_name] = (role.word, face.family)
     for key, face in assigned.items():
         fontset.per_char[key] = loaded[face]
     return fontset

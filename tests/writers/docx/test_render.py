@@ -171,6 +171,18 @@ def carried_heading(r: Rendered, number: int) -> bool:
     return any(first.text and h.startswith(first.text[:8]) for h in headings)
 
 
+def carried_paragraph(r: Rendered, number: int) -> bool:
+    """Whether widow control ended page `number` early: page `number + 1` starts with a
+    paragraph's first line (indented two characters), or its second line ends a paragraph."""
+    following = r.body_lines(number + 1)
+
+    def starts(line) -> bool:
+        return abs(line.x0 - (LEFT + 32)) < 2
+
+    return bool(following) and (starts(following[0]) or (len(following) > 2 and starts(following[2]))
+                                or (len(following) > 1 and following[1].x1 < RIGHT - 16))
+
+
 def carried_signature(r: Rendered, number: int) -> bool:
     """Whether the last 正文 paragraph was moved to page `number + 1` with the 署名 [G4]."""
     issuer = r.document.meta.issuer
@@ -178,9 +190,10 @@ def carried_signature(r: Rendered, number: int) -> bool:
 
 
 def test_every_page_but_the_last_is_a_full_22_line_page(each):
-    """B1, B4: all lines sit on the 28.95 pt grid; every page but the last runs from line 1 to 22,
-    unless its last line would have been a heading, which then starts the next page, or the
-    last paragraph went over with the 署名 so that it does not stand on a page of its own."""
+    """B1: all lines sit on the 28.95 pt grid; every page but the last runs from line 1 to 22,
+    unless its last line would have been a heading, which then starts the next page with the
+    lines of its text, widow control moved a paragraph's first or last lines over (issue 15), or
+    the last paragraph went over with the 署名 so that it does not stand on a page of its own."""
     assert each.page_count >= 2
     for number in range(1, each.page_count + 1):
         slots = [line.slot for line in each.body_lines(number) if line.size >= 15]
@@ -191,19 +204,19 @@ def test_every_page_but_the_last_is_a_full_22_line_page(each):
             continue
         assert slots[0] == 1 and slots[-1] <= 22
         if number < each.page_count:
-            assert (slots[-1] == 22 or (slots[-1] == 21 and carried_heading(each, number))
+            assert (slots[-1] == 22 or (slots[-1] >= 17 and carried_heading(each, number))
+                    or (slots[-1] >= 20 and carried_paragraph(each, number))
                     or carried_signature(each, number)), number
 
 
 def test_seed_body_pages_hold_22_text_lines(rendered):
     seed = rendered["seed"]
-    short = 0
     for number in range(2, seed.page_count):
-        if len(seed.body_lines(number)) == 21 and carried_heading(seed, number):
-            short += 1
-        else:
-            assert len(seed.body_lines(number)) == 22, number
-    assert short <= 1
+        held = len(seed.body_lines(number))
+        if held < 22:
+            # Only a heading carried over with its text, or widow control (issue 15).
+            assert (held >= 17 and carried_heading(seed, number)) or \
+                (held >= 20 and carried_paragraph(seed, number)), (number, held)
 
 
 @pytest.mark.parametrize("name", ["seed", "seed_imprint"])

@@ -23,6 +23,7 @@ from exporter.timestamps import document_datetime
 from exporter.writers.docx import write
 
 from support.paths import FIXTURES, ROOT
+from support.pdf import long_markdown, read_markdown
 LONG_TITLE = ROOT / "tests" / "fixtures" / "docx-long-title.md"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -163,9 +164,36 @@ def test_every_text_paragraph_has_exact_579_twip_lines(any_docx):
         assert p.find("w:pPr/w:spacing", NS) is None  # no direct spacing overrides
 
 
-def test_widow_control_is_off(any_docx):
-    assert attr(any_docx.styles, "w:docDefaults/w:pPrDefault/w:pPr/w:widowControl", "val") == "0"  # B4
-    assert not any(e.get(q("w:val")) in (None, "1", "true") for e in any_docx.styles.iter(q("w:widowControl")))
+def test_widow_control_is_on(any_docx):
+    """Issue 15: no first line of a paragraph alone at a page's foot, no last line alone at the
+    next page's head (as the PDF breaks its pages); nothing switches it off again."""
+    assert attr(any_docx.styles, "w:docDefaults/w:pPrDefault/w:pPr/w:widowControl", "val") == "1"
+    assert not any(e.get(q("w:val")) in ("0", "false") for e in any_docx.styles.iter(q("w:widowControl")))
+    assert not any(e.get(q("w:val")) in ("0", "false") for e in any_docx.document.iter(q("w:widowControl")))
+
+
+def test_headings_keep_with_the_next_paragraph_and_whole(any_docx):
+    """A standalone heading never ends a page nor breaks across one (Word and LibreOffice
+    honour w:keepNext and w:keepLines)."""
+    for level in range(1, 5):
+        style = any_docx.style(f"Heading{level}")
+        assert attr(style, "w:pPr/w:keepNext", "val") == "1"
+        assert attr(style, "w:pPr/w:keepLines", "val") == "1"
+    headings = [p for p in any_docx.document.iter(q("w:p"))
+                if (attr(p, "w:pPr/w:pStyle", "val") or "").startswith("Heading")]
+    assert headings
+    for p in headings:
+        assert p.find("w:pPr/w:keepNext", NS) is None and p.find("w:pPr/w:keepLines", NS) is None
+
+
+def test_a_dash_is_written_so_that_no_renderer_splits_it(tmp_path):
+    """The 破折号 "——" (U+2014 twice) is written as U+2015 twice: LibreOffice breaks a line
+    between two U+2014 but keeps U+2015 off a line start, as Word does (issue 15)."""
+    markdown = long_markdown(paragraphs=12)
+    docx = write_docx(*read_markdown(tmp_path, markdown))
+    text = "".join(t.text or "" for t in docx.document.iter(q("w:t")))
+    assert "——" not in text
+    assert text.count("\u2015\u2015") == markdown.count("——") > 0
 
 
 def test_body_runs_are_condensed_a_quarter_point(full):

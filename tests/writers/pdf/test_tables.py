@@ -332,14 +332,35 @@ def test_fonts_per_role(t3, gov):
     assert band_lines and all(f.startswith(head) for ln in band_lines for f in ln.fonts())
 
 
-def test_text_after_a_table_resumes_on_the_grid(gov):
-    document, _profile, data, _ = gov
-    lines = text_lines(data)
-    heading = next(ln for ln in lines if no_space(ln.text).endswith("政府信息公开行政复议、行政诉讼情况")
-                   and ln.size == 16.0 and ln.chars[0]["upright"])
-    after_t3 = [ln for ln in lines if ln.size == 16.0 and ln.page == heading.page and ln.chars[0]["upright"]]
-    offsets = {round((ln.baseline - TOP) % PITCH, 2) for ln in after_t3}
-    assert len(offsets) == 1, offsets
+def test_text_after_a_table_resumes_on_the_grid():
+    table = pdf_hand_table("```table {#grid caption=\"表后文字\" labels=1}\n| 事项 | 数量 {#n} |\n|---|---|\n"
+                           "| 甲 {#a} | 3 |\n| 乙 {#b} | 4 |\n```")
+    document, profile = pdf_document_with(FIXTURES / "full-furniture.md", table, after=2)
+    lines = text_lines(write_pdf(document, profile))
+    last_cell = next(ln for ln in lines if no_space(ln.text).startswith("乙"))
+    body = [ln for ln in lines if ln.size == 16.0 and ln.page == last_cell.page and TOP <= ln.baseline <= TOP + 22 * PITCH]
+    after = [ln for ln in body if ln.baseline > last_cell.baseline]
+    assert after and [ln for ln in body if ln.baseline < last_cell.baseline]
+    offsets = [(ln.baseline - TOP) % PITCH for ln in body]
+    assert max(offsets) - min(offsets) < 0.02, offsets
+
+
+def test_the_heading_before_a_landscape_table_goes_onto_its_page(gov):
+    """A heading is never left at the foot of the portrait page before a landscape table: it is
+    set on the turned page, on its first grid line (next to the 版心's left edge), the table below."""
+    _document, _profile, data, _path = gov
+    heading = "四、政府信息公开行政复议、行政诉讼情况"
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [[c for c in p.chars if c["top"] <= TOP + 22 * PITCH] for p in pdf.pages]
+    [number] = [n for n, chars in enumerate(pages) if chars and not any(c["upright"] for c in chars)]
+    turned = pages[number]
+    first_line = [c for c in turned if c["x0"] < LEFT + PITCH]
+    # Turned clockwise, the heading reads from the bottom of the page up.
+    assert "".join(c["text"] for c in sorted(first_line, key=lambda c: -c["top"])) == heading
+    assert all(c["size"] == pytest.approx(16.0) for c in first_line)
+    table = [c for c in turned if c["x0"] >= LEFT + PITCH]
+    assert "行政复议" in "".join(c["text"] for c in sorted(table, key=lambda c: (c["x0"], -c["top"])))
+    assert "行政诉讼情况" not in no_space("".join(c["text"] for c in pages[number - 1]))
 
 
 def test_a_row_taller_than_a_page_is_cut_between_lines(tmp_path):

@@ -33,6 +33,7 @@ from . import styles
 from .furniture import FurnitureLayout, Placed
 from .sections import LandscapePageNumber, is_landscape, page_geometry, section_break
 from .table import Frame, TableWriter
+from .flow import PageFlow
 from .head import HeadLayout
 from .letter import letter_first_page, seal_anchor
 from .lines import TextMetrics, count_lines, renderer_metrics
@@ -226,32 +227,46 @@ class _WordWriter:
         per_page = self.profile.grid.lines_per_page
         last_start, last_element = placed.lines, None
         previous: Heading | Paragraph | Table | None = None
+        # Where Word ends the pages of the body (widow control, keepNext): see .flow.
+        flow = PageFlow(per_page, self.profile.grid.widow_control)
+        flow.restart(placed.lines)
+        headings_at: int | None = None      # the first of the headings right before this block
+        headings_lines = 0
         for block in blocks:
             match block:
                 case Heading():
                     made = self._heading(block)
-                    slot = placed.lines % per_page
-                    if slot + made.lines >= per_page:
-                        # keepNext/keepLines carry the heading over to the next page.
-                        placed.lines += per_page - slot
+                    if not isinstance(previous, Heading):
+                        headings_at, headings_lines = len(placed.elements), 0
+                    headings_lines += made.lines
+                    flow.heading(made.lines)
                 case Paragraph():
                     made = self._paragraph(block)
+                    flow.paragraph(made.lines)
                 case Table():
                     if self.tables.is_landscape(block, self.text_width):
-                        heading_at = last_element if isinstance(previous, Heading) else None
-                        self._landscape_table(block, placed, heading_at)
+                        moved = headings_at if isinstance(previous, Heading) else None
+                        if moved is not None:
+                            flow.drop_last(headings_lines)
+                        placed.lines = flow.position
+                        self._landscape_table(block, placed, moved, headings_lines if moved is not None else 0)
+                        flow.restart(placed.lines)
                         previous = block
                         last_start, last_element = placed.lines, None
                         continue
+                    flow.settle()
+                    placed.lines = flow.position
                     made = self.tables.build(block, self._portrait_frame(), placed.lines % per_page, per_page)
                     if not block.notes:
                         # Word joins two tables with nothing between them into one.
                         made.add(paragraph(styles.TRAILER), 0)
+                    flow.restart(placed.lines + made.lines)
                 case _:
                     assert_never(block)
             last_start, last_element = placed.lines, len(placed.elements)
             previous = block
             placed.extend(made)
+            placed.lines = flow.position
         return last_start, last_element
 
     def _portrait_frame(self) -> Frame:
@@ -260,9 +275,10 @@ class _WordWriter:
         width = Mm(self.profile.text_width_mm).twips
         return Frame(width, self.profile.grid.lines_per_page * pitch_pt, pitch_pt, landscape=False)
 
-    def _landscape_table(self, table: Table, placed: Placed, heading_at: int | None) -> None:
+    def _landscape_table(self, table: Table, placed: Placed, heading_at: int | None, heading_lines: int = 0) -> None:
         """A table too wide for portrait, on pages of its own turned landscape: a section break
-        before and after it [T1–T4]. A heading right before the table goes with it, as it would
+        before and after it [T1–T4]. The headings right before the table (`heading_lines` lines
+        from element `heading_at`, no longer counted in `placed.lines`) go with it, as they would
         with keepNext on a portrait page. The portrait text resumes on a new page."""
         per_page = self.profile.grid.lines_per_page
         portrait = section_break(self.profile, landscape=False)
@@ -280,7 +296,7 @@ class _WordWriter:
         lines = max(1, math.floor(height_pt / pitch_pt))
         # A heading carried over takes (about) one line of the landscape page: its 225 mm measure
         # holds a 40-character heading.
-        start = 0 if heading_at is None else 1
+        start = 0 if heading_at is None else max(1, heading_lines)
         made = self.tables.build(table, Frame(width, lines * pitch_pt, pitch_pt, landscape=True), start, lines)
         placed.elements.extend(made.elements)
         # Count whole landscape pages as whole portrait pages: only the page parity and the

@@ -23,7 +23,8 @@ from typing import Sequence
 # Kinsoku, hanging and full width as Word and LibreOffice apply them, not as GB/T 15834 states
 # them: this module predicts those renderers (exporter.cjk says where they differ and why).
 from ...cjk import (
-    WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, line_breaking_rules, word_sets_full_width,
+    WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, docx_dashes, line_breaking_rules,
+    word_sets_full_width,
 )
 from ...profile import Profile
 
@@ -92,6 +93,7 @@ def renderer_metrics(profile: Profile, size_pt: float, spacing_pt: float) -> Tex
 
 def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
     """The advance of `text` set on one line."""
+    text = docx_dashes(text)
     width = sum(metrics.advance(ch) for ch in text)
     gaps = sum(1 for a, b in zip(text, text[1:]) if _autospaced(a, b))
     return width + gaps * metrics.autospace_em * metrics.size_pt
@@ -110,7 +112,8 @@ def _run_starts(runs: Sequence[str]) -> set[int]:
 
 def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     """Break opportunities: around each full-width character, and at spaces."""
-    text = "".join(runs)
+    # As written into the .docx: the 破折号 as "――" (same length, so run starts stay put).
+    text = docx_dashes("".join(runs))
     run_starts = _run_starts(runs)
     raw: list[_Token] = []
     latin = ""

@@ -11,6 +11,7 @@ from typing import Iterable
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ...cjk import docx_dashes
 from ...profile import Profile, Role
 from ...units import Pt
 
@@ -109,7 +110,9 @@ def indent(first_line: int = 0, left: int = 0, right: int = 0, hanging: int = 0,
 
 
 def text_element(text: str) -> OxmlElement:
+    """`w:t` of `text`; a 破折号 is written as "――", which no renderer splits (exporter.cjk)."""
     t = w("t")
+    text = docx_dashes(text)
     t.text = text
     if text != text.strip():
         t.set(qn("xml:space"), "preserve")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ...diagnostics import Diagnostic, WARNING
-from ...fonts import prepare_fonts
+from ...fonts import FontSet, SubstituteFaces, prepare_fonts
 from ...furniture import furniture
 from ...model import Document
 from ...characters import characters_by_role, locate_character
@@ -34,7 +34,12 @@ def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnosti
     pages = paginate(composition, geometry.lines_per_page, geometry.pitch, geometry.text_width,
                      imprint_on_even_page=bool(document.attachments) and profile.attachments.imprint_on_even_page)
     render(document, profile, fonts, geometry, pages, out)
-    return _warnings(document, composition, geometry)
+    return _warnings(document, composition, geometry) + substitute_warnings(fonts)
+
+
+def substitute_warnings(fonts: FontSet) -> list[Diagnostic]:
+    """One warning naming every official font the PDF printed with another face."""
+    return [SubstituteFaces.of(fonts.substitutes.values())] if fonts.substitutes else []
 
 
 def _warnings(document: Document, composition, geometry: Geometry) -> list[Diagnostic]:

@@ -15,11 +15,13 @@ the length of the text: a 200,000-character paragraph is fine.
 
 from __future__ import annotations
 
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Sequence
 
-from ...cjk import DOUBLED, HANGABLE, NO_END, NO_START, SPACES
+from ...cjk import DASH_PAIR, DOUBLED, HANGABLE, NO_END, NO_START, SPACES
 from .squeeze import Squeeze
 
 _WORD_MARKS = frozenset(".,:/-_'&+@#*=^~%")
@@ -67,6 +69,8 @@ class Measure:
     # 15.793 pt cell, and indent by ems (2 × 16 pt), not cells. None: as drawn.
     fit_spacing: float | None = None
     fit_indents: tuple[float, float] | None = None
+    # Push a narrow cluster from the line before onto a last line of one character.
+    avoid_lone_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,15 @@ EPSILON = 0.01
 
 
 def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
-                    squeezable: Sequence[float] | None = None, gaps: Sequence[float] | None = None) -> list[Line]:
+                    squeezable: Sequence[float] | None = None, gaps: Sequence[float] | None = None,
+                    joined: Sequence[bool] | None = None) -> list[Line]:
     """Lines for a paragraph whose characters have these advances (pt). `squeezable` gives,
     per character, how many pt of blank it may give up to fit one more cluster on a line
     (see punctuation.allowances); without it nothing is compressed. `gaps` gives, per character,
     a fixed space after it (the renderer's gap between a Chinese character and a digit or Latin
-    letter); a gap at a line's end is dropped, as Word and LibreOffice drop it."""
+    letter); a gap at a line's end is dropped, as Word and LibreOffice drop it. `joined[i]`
+    forbids a break before character i (a name kept whole); a run longer than a line is still
+    cut where it must be."""
     n = len(chars)
     if n == 0:
         return []
@@ -111,7 +118,10 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
     gap = list(gaps) if gaps is not None else [0.0] * n
     cell = [a + fit_base + g for a, g in zip(advances, gap)]
     prefix = [0.0, *accumulate(cell)]
-    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)]
+    # A 破折号 never starts a line in any model: the .docx writes it as "――", which Word's and
+    # LibreOffice's lists keep off a line start (exporter.cjk.DOCX_DASH_PAIR).
+    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)
+                    and chars[i:i + 2] != DASH_PAIR and not (joined is not None and joined[i])]
     starts.append(n)
 
     first_fit, rest_fit = measure.fit_indents or (measure.first_indent, measure.rest_indent)
@@ -169,6 +179,8 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
                 line_start, used = i, 0.0
     if line_start < n or not bounds:
         bounds.append((line_start, n, False, ()))
+    if measure.avoid_lone_end:
+        _no_lone_last_character(chars, bounds, starts, prefix, avail, core_end)
 
     word_gap = [0] * n  # word_gap[i] = 1 when chars[i-1], chars[i] are both in one word run
     for i in range(1, n):
@@ -206,6 +218,48 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
             justified = True
         lines.append(Line(s, e, draw_end, indent, spacing, word_spacing, justified, hung, squeezed))
     return lines
+
+
+# How much looser the line before may get to give a lone last character company: one cluster
+# of at most two grid cells, and no gap of the line widened by more than 1/16 of a cell (1 pt at
+# 3号: wider gaps read as letter-spacing).
+LONE_PUSH_CELLS = 2.0
+LONE_MAX_GAP_CELLS = 1 / 16
+
+
+def _no_lone_last_character(chars: str, bounds: list, starts: Sequence[int], prefix: Sequence[float],
+                            avail, core_end) -> None:
+    """A paragraph never ends on a line of one character ("…余人 / 次。"): the line before ends
+    one cluster earlier, set a little looser, when that cluster is narrow (a word run or a
+    number is never pushed) and the line keeps most of its measure. The line count is unchanged,
+    so pages break as before; Word and LibreOffice have no such setting, so the .docx may still
+    end such a paragraph on one character."""
+    if len(bounds) < 2:
+        return
+    last_start, last_end, _hung, _squeezed = bounds[-1]
+    core = core_end(last_start, last_end)
+    letters = [c for c in chars[last_start:core] if unicodedata.category(c)[0] != "P"]
+    if len(letters) != 1:
+        return
+    before_start, before_end = bounds[-2][0], bounds[-2][1]
+    # The last break opportunity inside the line before, not at its start.
+    k = bisect_left(starts, before_end) - 1
+    if k < 0 or starts[k] <= before_start:
+        return
+    cut = starts[k]
+    cell = max(prefix[i + 1] - prefix[i] for i in range(before_start, before_end))   # a full-width character
+    pushed = prefix[before_end] - prefix[cut]
+    if pushed > LONE_PUSH_CELLS * cell + EPSILON or is_word_char(chars[cut]):
+        return
+    kept = core_end(before_start, cut)
+    slack = avail(len(bounds) - 2) - (prefix[kept] - prefix[before_start])
+    if kept - before_start < 2 or slack / (kept - before_start - 1) > LONE_MAX_GAP_CELLS * cell:
+        return
+    # The last line must still fit with what it receives.
+    if prefix[core] - prefix[cut] > avail(len(bounds) - 1) + EPSILON:
+        return
+    bounds[-2] = (before_start, cut, False, ())
+    bounds[-1] = (cut, last_end, False, ())
 
 
 def natural_width(advances: Sequence[float], spacing: float) -> float:

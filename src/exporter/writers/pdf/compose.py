@@ -20,6 +20,7 @@ from ...profile import Profile
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from ...units import Mm
 from .geometry import Geometry
+from .keeps import glue_paragraph, whole_names
 from .punctuation import allowances, blank_side
 from .table import TableFlow
 from .table_layout import lay_out_table
@@ -58,6 +59,9 @@ class Row:
     glue_next: bool = False
     new_page: bool = False                  # the row starts a page (an attachment's first row) [F8]
     bookmarks: list[tuple[str, int]] = field(default_factory=list)   # (title, outline level)
+    # A blank row pagination may leave out to keep what it separates on one page (the blank
+    # line above the 署名: GB/T 9704 7.3.5.5 lets the 落款's spacing give way).
+    droppable: bool = False
 
 
 @dataclass
@@ -137,13 +141,14 @@ class Typesetter:
         size = self.size(role)
         return self.width(text, role) + (self.geometry.base_spacing(size) if text else 0.0)
 
-    def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure) -> list[PlacedLine]:
+    def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure,
+                  joined: Sequence[bool] | None = None) -> list[PlacedLine]:
         text, fonts, sizes = self.styled(segments)
         advances = self.advances(text, fonts, sizes)
         squeezable = self.squeezable(text, fonts, sizes, advances)
         gaps = self.gaps(text, sizes)
         placed = []
-        for line in break_paragraph(text, advances, measure, squeezable, gaps):
+        for line in break_paragraph(text, advances, measure, squeezable, gaps, joined):
             placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
                                                          line.spacing, line.word_spacing, line.squeezed, gaps))))
         return placed
@@ -186,6 +191,7 @@ class Typesetter:
             hangable=self.hangable,
             fit_spacing=(self.profile.grid.docx_char_spacing_pt if base else 0.0) if self.docx_metrics else None,
             fit_indents=fit_indents if self.docx_metrics else None,
+            avoid_lone_end=self.profile.pdf.avoid_lone_last_character,
         )
 
 
@@ -249,9 +255,12 @@ class _Composer:
         self.geometry = ts.geometry
         self.rows: list[Row | TableFlow] = []
 
-    def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False) -> list[Row]:
+    def text_rows(self, lines: list[PlacedLine], role: str, kind: str, glue: bool = False,
+                  lead_chars: int = 0) -> list[Row]:
         made = [Row(kind, [line], self.ts.size(role), self.ts.fonts.primary[role].em_descent, glue_next=glue)
                 for line in lines]
+        if self.profile.grid.widow_control:
+            glue_paragraph(made, lead_chars)
         self.rows.extend(made)
         return made
 
@@ -305,7 +314,8 @@ class _Composer:
             segments.append((block.lead.printed, block.lead.role))
         segments.append((block.text, "body"))
         indent = self.profile.body.first_line_indent_chars
-        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text")
+        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text",
+                              lead_chars=len(block.lead.printed) if block.lead is not None else 0)
         if made and block.lead is not None:
             made[0].bookmarks.append((block.lead.printed, block.lead.level))
 
@@ -381,7 +391,8 @@ class _Composer:
         if stuff.issuer or stuff.date:
             if self.rows:
                 self.rows[-1].glue_next = True  # the signature keeps the last line of text on its page
-            self.blank(profile.signature.blank_lines_before, glue=True)
+            self.rows.extend(Row("blank", glue_next=True, droppable=True)
+                             for _ in range(profile.signature.blank_lines_before))
             shift = profile.signature.date_shift_chars * unit
             issuer_width = ts.width(stuff.issuer, role) if stuff.issuer else 0.0
             date_width = ts.width(stuff.date, role) if stuff.date else 0.0
@@ -495,7 +506,8 @@ class _Composer:
             label = ts.cells(label_text, role)
             measure = ts.measure(role, first=side, rest=side + label, right=side)
             rule = inner if rows else outer
-            for k, line in enumerate(ts.paragraph([(text, role)], measure)):
+            names = whole_names(text, label_text, profile.imprint.cc_separator)
+            for k, line in enumerate(ts.paragraph([(text, role)], measure, names)):
                 rows.append(ImprintRow([line], size, font.em_descent, rule if k == 0 else 0.0))
         if stuff.printed_by or stuff.printed_on:
             lines = []

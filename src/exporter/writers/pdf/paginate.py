@@ -1,13 +1,14 @@
 """Rows onto pages of `lines_per_page` grid lines.
 
-Pages are filled completely (no orphan or widow control: GB/T 9704 pages hold 22 lines);
-the page may end early only where rows are glued to the next one (a heading and the line
-after it, the signature chain), and a blank row never starts a continuation page. The 版记
+Pages are filled to their 22 lines except where rows are glued to the next one (a heading and
+the lines after it, a paragraph's first two and last two lines: keeps.py, the signature chain),
+and a blank row never starts a continuation page. The 版记
 goes at the bottom of the last page, or of a page of its own when the last page is too full.
 
 A table is off the grid: it starts at the top of a grid line, is cut into pieces by the room
 left on each page (table.py decides where), and the text after it resumes on the next whole
-grid line. A landscape table takes pages of its own.
+grid line. A landscape table takes pages of its own, and the heading right before it goes with
+it onto the first of them (as the .docx moves it into the landscape section).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Page:
     rows: list[tuple[int, Row]] = field(default_factory=list)    # (first grid line, row)
     tables: list[tuple[int, TablePiece]] = field(default_factory=list)   # (first grid line, piece)
     landscape: TablePiece | None = None     # a landscape table piece fills the page
+    # Rows set on a landscape page above its table (the heading that goes with it), each
+    # (first grid line of the turned page, row); the table piece starts below them.
+    landscape_rows: list[tuple[int, Row]] = field(default_factory=list)
     imprint: Imprint | None = None
     imprint_start: int = 0
     table_lines: int = 0    # grid lines the table pieces reach down to
@@ -48,6 +52,7 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
 
     rows = composition.rows
     pages: list[list[Row | TablePiece]] = []
+    landscape_heads: dict[int, list[Row]] = {}    # page index → heading rows on that landscape page
     current: list[Row | TablePiece] = []
     used = 0
     i = 0
@@ -65,14 +70,59 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
             current.pop(0)
         used = sum(span(r) for r in current)
 
+    def close_up(at: int) -> bool:
+        """Leave out the droppable blank rows of the glued chain that does not fit from row `at`
+        on (the blank above the 署名), when that keeps the whole chain on this page."""
+        nonlocal used
+        tail = len(current)
+        while tail > 0 and isinstance(current[tail - 1], Row) and current[tail - 1].glue_next:
+            tail -= 1
+        end = at
+        while end < len(rows) - 1 and isinstance(rows[end], Row) and rows[end].glue_next:
+            end += 1
+        if any(isinstance(r, TableFlow) for r in rows[at:end + 1]):
+            return False
+        chain = [r for r in current[tail:] if isinstance(r, Row)] + [r for r in rows[at:end + 1] if isinstance(r, Row)]
+        dropped = [r for r in chain if r.droppable]
+        if not dropped:
+            return False
+        needed = used - sum(span(r) for r in current[tail:]) + sum(r.span for r in chain if not r.droppable)
+        if needed > lines_per_page:
+            return False
+        current[tail:] = [r for r in current[tail:] if not (isinstance(r, Row) and r.droppable)]
+        used = sum(span(r) for r in current)
+        for k in range(at, end + 1):
+            row_k = rows[k]
+            if isinstance(row_k, Row) and row_k.droppable:
+                skipped.add(k)
+        return True
+
+    skipped: set[int] = set()
     while i < len(rows):
+        if i in skipped:
+            i += 1
+            continue
         row = rows[i]
         if isinstance(row, TableFlow):
             if row.landscape:
+                # The glued heading rows that end the text go onto the landscape page with the
+                # table: a heading never stays behind at the foot of the portrait page.
+                keep = len(current)
+                while keep > 0 and isinstance(current[keep - 1], Row) and current[keep - 1].glue_next \
+                        and current[keep - 1].kind == "heading":
+                    keep -= 1
+                heads = [r for r in current[keep:] if isinstance(r, Row)]
+                current = current[:keep]
                 if current:
                     pages.append(current)
                     current, used = [], 0
-                for piece in row.pieces(landscape_height, landscape_height, fresh=True) or []:
+                head_height = sum(r.span for r in heads) * pitch
+                turned = row.pieces(landscape_height - head_height, landscape_height, fresh=True) or []
+                if heads and turned:
+                    landscape_heads[len(pages)] = heads
+                elif heads:
+                    pages.append(list(heads))
+                for piece in turned:
                     pages.append([piece])
                 i += 1
                 continue
@@ -99,13 +149,19 @@ def paginate(composition: Composition, lines_per_page: int, pitch: float = 0.0,
             used += row.span
             i += 1
             continue
+        if close_up(i):
+            continue
         break_page()
     if current or not pages:
         pages.append(current)
 
     result = []
-    for page_entries in pages:
+    for index, page_entries in enumerate(pages):
         page = Page()
+        line = 0
+        for head in landscape_heads.get(index, []):
+            page.landscape_rows.append((line, head))
+            line += head.span
         line = 0
         for entry in page_entries:
             if isinstance(entry, TablePiece):

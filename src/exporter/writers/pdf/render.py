@@ -69,7 +69,16 @@ def render(document: Document, profile: Profile, fonts: FontSet, geometry: Geome
             # 版心's left edge, its left edge on the 版心's bottom (gbt9704-kinds T3).
             canvas.saveState()
             canvas.transform(0, 1, -1, 0, geometry.left, geometry.pdf_y(geometry.bottom))
-            _draw_table_piece(canvas, page.landscape, 0.0, 0.0)
+            head_lines = 0
+            for start, row in page.landscape_rows:
+                # Rows on the turned page's grid lines, from its top edge (the 版心's left edge).
+                for title, level in row.bookmarks:
+                    outline.add(title, level, 0)
+                baseline = geometry.baseline(start, row.span, row.size, row.em_descent) - geometry.top
+                for line in row.lines:
+                    _draw_line_at(canvas, 0.0, -baseline, line)
+                head_lines = start + row.span
+            _draw_table_piece(canvas, page.landscape, 0.0, -head_lines * geometry.pitch)
             canvas.restoreState()
         if page.imprint is not None:
             _draw_imprint(canvas, geometry, page)
