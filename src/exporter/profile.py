@@ -86,7 +86,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "mark_top_from_page_mm": NUMBER, "mark_size_pt": NUMBER, "rule_gap_mm": NUMBER, "rule_length_mm": NUMBER,
         "thick_rule_pt": NUMBER, "thin_rule_pt": NUMBER, "double_rule_gap_pt": NUMBER,
         "lower_rule_from_page_bottom_mm": NUMBER, "fields_gap_pt": NUMBER, "blank_lines_before_title": int,
-        "number_first_page": bool, "imprint_rules": bool,
+        "number_first_page": bool, "imprint_rules": bool, "min_text_gap_above_lower_rule_pt": NUMBER,
     },
     "order": {
         "mark_top_mm": NUMBER, "mark_suffix": str, "blank_lines_after_mark": int, "blank_lines_after_number": int,
