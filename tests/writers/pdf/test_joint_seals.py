@@ -74,7 +74,9 @@ def example():
 
 def test_two_issuers_two_seals_side_by_side_host_first_date_under_the_last(example):
     _, lines, images = example
-    seals = images[0]
+    (page,) = [number for number, drawn in enumerate(images, start=1) if drawn]
+    seals = images[page - 1]
+    lines = [ln for ln in lines if ln.page == page]
     assert len(seals) == 2                                                   # one per issuer [S5]
     left, right = sorted(seals, key=lambda i: i["x0"])
     for seal in seals:
