@@ -54,7 +54,7 @@ def characters_by_role(document: Document, profile: Profile) -> dict[str, str]:
                 assert_never(block)
     for text in (f.cc, f.printed_by, f.printed_on, f.record_recipients):
         add("imprint", text)
-    for text in (*f.co_issuers, *f.signoff_lines):
+    for text in (*f.co_issuers, *f.signoff_lines, *(title for title, _ in f.signature_seals)):
         add("body", text)
     for label, names in f.minutes_lists:
         add(profile.minutes.label_role, label)

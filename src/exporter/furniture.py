@@ -76,6 +76,8 @@ class Furniture:
     record_recipients: str | None = None        # 主送 moved to the 版记, label included [D6]
     seal_png: bytes | None = None               # 印章 over the 署名 and date [G2]
     signoff_lines: tuple[str, ...] = ()         # 命令: 签发人 lines (职务 and name) above the date [M5, S9]
+    joint_seal_pngs: tuple[bytes, ...] = ()     # one seal per 署名, issuer order, when several [S5, S6]
+    signature_seals: tuple[tuple[str, bytes], ...] = ()  # 命令: (职务, 签名章) per 签发人, in order [M5, S9]
 
     @property
     def style(self) -> str:
@@ -120,11 +122,22 @@ def furniture(meta: Metadata, profile: Profile) -> Furniture:
                     if meta.printed_on is not None else None),
         head=head(meta, profile) if meta.head else None,
         # A 命令 is signed by its 签发人 (name and 职务 as written); the issuer is the mark [M5].
-        co_issuers=meta.issuers[1:] if not (order and meta.signers) else (),
+        co_issuers=meta.issuers[1:] if not (order and (meta.signers or meta.signer_titles)) else (),
         minutes_lists=minutes_lists(meta, profile) if style == "minutes" else (),
         seal_png=meta.seal_png,
-        signoff_lines=meta.signers if order else (),
+        signoff_lines=signoff_lines(meta, profile) if order and not meta.signature_seal_pngs else (),
+        joint_seal_pngs=meta.seal_pngs if len(meta.seal_pngs) > 1 else (),
+        signature_seals=tuple(zip(meta.signer_titles, meta.signature_seal_pngs)) if order else (),
     )
+
+
+def signoff_lines(meta: Metadata, profile: Profile) -> tuple[str, ...]:
+    """A 命令's 签发人 lines without 签名章: "职务　name" when the 职务 is given apart, else each
+    `signer` as written [M5]."""
+    if meta.signer_titles:
+        return tuple(title + profile.order.title_separator + name
+                     for title, name in zip(meta.signer_titles, meta.signers))
+    return meta.signers
 
 
 def recipients_in_record(meta: Metadata, recipients: str | None, profile: Profile) -> bool:

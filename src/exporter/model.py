@@ -391,6 +391,11 @@ class Metadata:
     observers: tuple[str, ...] = ()             # 纪要: 列席 [J3]
     seal: str | None = None                     # 印章: a PNG, the path as written (relative to the source) [G2]
     seal_png: bytes | None = None               # its bytes, read and checked by the reader
+    seals: tuple[str, ...] = ()                 # every seal, one per issuer in their order (joint) [S5]
+    seal_pngs: tuple[bytes, ...] = ()           # their bytes; `seal_png` is the first
+    signer_titles: tuple[str, ...] = ()         # 命令: 签发人职务, one per 签发人 [M5, S9]
+    signature_seals: tuple[str, ...] = ()       # 命令: 签名章 PNGs, one per 职务 [M5, S9]
+    signature_seal_pngs: tuple[bytes, ...] = ()
     recipients_in_record: bool | None = None    # 主送 in the 版记 [D6]; None: when too long for the head
     # Provenance for data users: where the report was published and when, the date its 截至目前
     # figures refer to, and the indicator registry (a path relative to the source) it is coded against.

@@ -82,18 +82,19 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "seal": {
         "diameter_mm": NUMBER, "max_file_bytes": int, "blank_lines_before": int, "date_right_indent_chars": NUMBER,
-        "centre_above_signature_pt": NUMBER,
+        "centre_above_signature_pt": NUMBER, "joint_gap_mm": NUMBER, "seals_per_row": int,
     },
     "letter": {
         "mark_top_from_page_mm": NUMBER, "mark_size_pt": NUMBER, "rule_gap_mm": NUMBER, "rule_length_mm": NUMBER,
         "thick_rule_pt": NUMBER, "thin_rule_pt": NUMBER, "double_rule_gap_pt": NUMBER,
         "lower_rule_from_page_bottom_mm": NUMBER, "fields_gap_pt": NUMBER, "blank_lines_before_title": int,
-        "number_first_page": bool, "imprint_rules": bool,
+        "number_first_page": bool, "imprint_rules": bool, "min_text_gap_above_lower_rule_pt": NUMBER,
     },
     "order": {
         "mark_top_mm": NUMBER, "mark_suffix": str, "blank_lines_after_mark": int, "blank_lines_after_number": int,
         "print_title": bool, "signature_blank_lines_before": int, "signature_right_indent_chars": NUMBER,
-        "date_blank_lines_before": int,
+        "date_blank_lines_before": int, "title_separator": str, "signature_seal_height_mm": NUMBER,
+        "title_gap_chars": NUMBER,
     },
     "minutes": {
         "mark_top_mm": NUMBER, "mark_suffix": str, "blank_lines_before_lists": int, "list_indent_chars": NUMBER,

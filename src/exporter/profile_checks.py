@@ -139,6 +139,20 @@ def _check_formats(tables: Mapping[str, Mapping[str, Any]], check: Checker) -> N
     keys = [("letter", "rule_length_mm"), ("page", "width_mm")]
     if check.good(tables, *keys) and tables["letter"]["rule_length_mm"] > tables["page"]["width_mm"]:
         check.error("[letter] rule_length_mm is longer than the page is wide", where.at(*keys[0]))
+    # [L9] A line just above the lower double line keeps 7/8 of a 3号 character (14 pt) from it: the
+    # 版心's bottom edge, below which no text goes, must stay that far above the double line's top.
+    keys = [("letter", "min_text_gap_above_lower_rule_pt"), ("letter", "lower_rule_from_page_bottom_mm"),
+            ("letter", "thick_rule_pt"), ("letter", "thin_rule_pt"), ("letter", "double_rule_gap_pt"),
+            ("page", "margin_bottom_mm")]
+    if check.good(tables, *keys):
+        letter = tables["letter"]
+        rule_top = Mm(letter["lower_rule_from_page_bottom_mm"]).pt + letter["thick_rule_pt"] + \
+            letter["double_rule_gap_pt"] + letter["thin_rule_pt"]
+        gap = Mm(tables["page"]["margin_bottom_mm"]).pt - rule_top
+        if gap < letter["min_text_gap_above_lower_rule_pt"]:
+            check.error(f"[letter] the lower double line comes {gap:.1f} pt below the 版心, closer than "
+                        f"min_text_gap_above_lower_rule_pt ({letter['min_text_gap_above_lower_rule_pt']} pt) [L9]",
+                        where.at(*keys[1]))
 
 
 def _check_grid(tables: Mapping[str, Mapping[str, Any]], check: Checker, value,

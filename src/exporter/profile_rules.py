@@ -255,6 +255,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("order", "blank_lines_after_mark"): NOT_NEGATIVE, ("order", "blank_lines_after_number"): NOT_NEGATIVE,
     ("order", "signature_blank_lines_before"): NOT_NEGATIVE, ("order", "signature_right_indent_chars"): NOT_NEGATIVE,
     ("order", "date_blank_lines_before"): NOT_NEGATIVE,
+    ("letter", "min_text_gap_above_lower_rule_pt"): NOT_NEGATIVE, ("seal", "joint_gap_mm"): POSITIVE, ("seal", "seals_per_row"): AT_LEAST_ONE,
+    ("order", "signature_seal_height_mm"): POSITIVE, ("order", "title_gap_chars"): NOT_NEGATIVE,
     ("minutes", "mark_top_mm"): NOT_NEGATIVE, ("minutes", "mark_suffix"): NON_EMPTY,
     ("minutes", "blank_lines_before_lists"): NOT_NEGATIVE, ("minutes", "list_indent_chars"): NOT_NEGATIVE,
     ("minutes", "label_role"): NON_EMPTY, ("minutes", "attendees_label"): NON_EMPTY,

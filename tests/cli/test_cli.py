@@ -72,7 +72,8 @@ def test_default_sources_are_source_md(tmp_path):
         "source/b.md:3:1: error: unknown front-matter key 'bogus' (allowed: title, issuer, date, recipients, "
         "doc_number, note, attachments, cc, printed_by, printed_on, region, region_code, period, profile, checks, "
         "heading_scheme, head, kind, direction, issuer_mark, copy_number, secret, secret_period, urgency, signer, "
-        "url, published, reference_date, registry, format, attendees, absent, observers, seal, recipients_in_record)"
+        "url, published, reference_date, registry, format, attendees, absent, observers, seal, recipients_in_record, "
+        "signer_title, signature_seal)"
     ]
 
 

@@ -164,6 +164,17 @@ BAD_VALUES = [
      "[letter] thin_rule_pt must be greater than 0, not 0"),
     ("seal of no size", "diameter_mm = 42.0", "diameter_mm = 0",
      "[seal] diameter_mm must be greater than 0, not 0"),
+    ("joint seals that may touch [S5]", "joint_gap_mm = 3.0", "joint_gap_mm = 0",
+     "[seal] joint_gap_mm must be greater than 0, not 0"),
+    ("no joint seal in a row [S6]", "seals_per_row = 3", "seals_per_row = 0",
+     "[seal] seals_per_row must be at least 1, not 0"),
+    ("签名章 of no size [S9]", "signature_seal_height_mm = 15.0", "signature_seal_height_mm = 0",
+     "[order] signature_seal_height_mm must be greater than 0, not 0"),
+    # 31 mm + 1.5 + 1 + 0.75 pt puts the double line's top 8.1 pt under the 版心 (35 mm up).
+    ("信函 lower double line within 14 pt of the text [L9]", "lower_rule_from_page_bottom_mm = 20.0",
+     "lower_rule_from_page_bottom_mm = 31.0",
+     "[letter] the lower double line comes 8.1 pt below the 版心, closer than min_text_gap_above_lower_rule_pt "
+     "(14.0 pt) [L9]"),
 ]
 
 

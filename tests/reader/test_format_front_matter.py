@@ -107,3 +107,78 @@ def test_check_warns_for_what_a_format_or_a_seal_needs(tmp_path):
     assert f"{path}:3:7: warning: a 纪要 lists who attended: add 'attendees' (出席) [J2]" in out
     assert "a 纪要 needs its 纪要标志: add 'issuer_mark'" in out
     assert f"{path}:5:7: warning: a seal presses on the 成文日期: add 'date' [G2, S3]" in out
+
+
+# -- joint seals [S5] and the 命令's 签名章 [M5, S9] -------------------------------------------
+
+def copy_seals(tmp_path) -> None:
+    for name in ("seal.png", "seal-2.png", "signature-seal.png"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+
+
+def test_seal_list_is_one_png_per_issuer_in_their_order(tmp_path):
+    copy_seals(tmp_path)
+    result = read(tmp_path, "issuer: [甲县人民政府, 甲县司法局]\ndate: 2025-01-02\nseal: [seal.png, seal-2.png]")
+    printed = furniture(result.document.meta, result.profile)
+    assert printed.joint_seal_pngs == ((FIXTURES / "seal.png").read_bytes(), (FIXTURES / "seal-2.png").read_bytes())
+    assert printed.sealed and messages(result) == []
+
+
+def test_seal_count_not_matching_the_issuers_is_an_error_at_the_value_via_the_cli(tmp_path):
+    copy_seals(tmp_path)
+    path = write(tmp_path, "issuer: [甲县人民政府, 甲县司法局]\ndate: 2025-01-02\nseal: [seal.png, seal-2.png, seal.png]")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert (f"{path}:5:7: error: 3 seals for 2 issuer(s): a joint document carries one seal per issuer, in the "
+            "issuers' order [S5]") in result.output
+
+
+def test_a_bad_seal_among_several_is_located_at_its_own_item(tmp_path):
+    copy_seals(tmp_path)
+    assert errors(tmp_path, "issuer: [甲, 乙]\ndate: 2025-01-02\nseal: [seal.png, 无.png]") == [
+        "5:18: error: seal '无.png' not found (a path relative to the source)"]
+
+
+def test_check_warns_when_several_issuers_share_one_seal(tmp_path):
+    copy_seals(tmp_path)
+    result = read(tmp_path, "issuer: [甲县人民政府, 甲县司法局]\ndate: 2025-01-02\nseal: seal.png")
+    assert messages(result) == [
+        "5:7: warning: one seal for 2 issuers: a joint document carries one seal per issuer, side by side; give "
+        "'seal' as a list in the issuers' order [S5]"]
+
+
+ORDER = "kind: 令\nissuer: 甲县人民政府\ndoc_number: 第1号\ndate: 2025-01-02\n"
+
+
+def test_order_signature_seal_goes_with_its_title(tmp_path):
+    copy_seals(tmp_path)
+    result = read(tmp_path, ORDER + "signer: 张三\nsigner_title: 县长\nsignature_seal: signature-seal.png")
+    printed = furniture(result.document.meta, result.profile)
+    assert printed.signature_seals == (("县长", (FIXTURES / "signature-seal.png").read_bytes()),)
+    assert printed.signoff_lines == () and printed.co_issuers == ()
+    unsealed = read(tmp_path, ORDER + "signer: 张三\nsigner_title: 县长")
+    assert furniture(unsealed.document.meta, unsealed.profile).signoff_lines == ("县长　张三",)   # [M5]
+
+
+@pytest.mark.parametrize("front, message", [
+    ("signer: 张三\nseal: seal.png",
+     "8:1: error: a 命令 is signed with its 签发人's 签名章, not the issuer's seal: use 'signature_seal' and "
+     "'signer_title' [M5, S9]"),
+    ("signer: 张三\nsignature_seal: signature-seal.png",
+     "8:1: error: a 签名章 is printed with the 签发人's 职务 to its left: add 'signer_title' [S9]"),
+    ("signer_title: [县长, 副县长]\nsignature_seal: signature-seal.png",
+     "8:17: error: 1 签名章 for 2 职务: one 签名章 per 'signer_title', in order [M5, S9]"),
+    ("signer: [张三, 李四]\nsigner_title: 县长",
+     "8:15: error: 1 职务 for 2 签发人: one 'signer_title' per 'signer', in order [M5]"),
+    ("signer_title: 县长",
+     "7:1: error: a 职务 is printed with the 签发人's name or 签名章: add 'signer' or 'signature_seal' [M5, S9]"),
+])
+def test_order_signoff_mistakes_are_located_errors(tmp_path, front, message):
+    copy_seals(tmp_path)
+    assert errors(tmp_path, ORDER + front) == [message]
+
+
+def test_signer_title_and_signature_seal_belong_to_a_command(tmp_path):
+    copy_seals(tmp_path)
+    assert errors(tmp_path, "issuer: 甲\nsigner_title: 县长") == [
+        "4:1: error: 'signer_title' is printed only in a 命令's sign-off: set 'kind: 令' or 'format: order' [M5, S9]"]

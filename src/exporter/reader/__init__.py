@@ -34,7 +34,7 @@ from .front_matter import read_front_matter
 from .inline import InlineReader
 from .limits import number_out_of_range
 from .tables import TableReader
-from .format_fields import read_seal
+from .format_fields import read_seals
 from .text import SourceLines, decode
 
 __all__ = ["ReadResult", "read_source"]
@@ -122,9 +122,8 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
         return None, profile
     meta = reconcile(meta, attachments, src)
     meta = _title_lines(src, meta, profile)
-    if meta.seal is not None:
-        seal_png = read_seal(src, meta, base_dir, profile.seal.max_file_bytes)
-        meta = dataclasses.replace(meta, seal_png=seal_png)
+    if meta.seals or meta.signature_seals:
+        meta = read_seals(src, meta, base_dir, profile.seal.max_file_bytes)
     if meta.registry is None and profile.registry is not None:
         # The profile's registry applies to a source that names none; the source's own key wins.
         meta = dataclasses.replace(meta, registry=profile.registry,

@@ -4,6 +4,7 @@ the values allowed, what each needs, and the seal image read and checked where i
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from .text import SourceLines
 FORMATS = ("letter", "order", "minutes")
 # 文种 whose 式样 is a special format by the standard itself [M1, J1]; a 函 may go either way.
 KIND_FORMATS = {"纪要": "minutes", "命令": "order", "令": "order"}
-FORMAT_KEYS = ("format", "attendees", "absent", "observers", "seal", "recipients_in_record")
+FORMAT_KEYS = ("format", "attendees", "absent", "observers", "seal", "recipients_in_record", "signer_title",
+               "signature_seal")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any,
-                       text: Any, text_list: Any, kind: str | None) -> dict[str, Any] | None:
+                       text: Any, text_list: Any, kind: str | None, issuers: tuple[str, ...] = (),
+                       signers: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The Metadata fields of the special formats, or None when one is wrong (located errors)."""
     ok = True
     fields: dict[str, Any] = {}
@@ -47,36 +50,99 @@ def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str
         src.diags.error("'recipients_in_record' moves the 主送 to the 版记, but there is no 'recipients' [D6]",
                         key_pos["recipients_in_record"])
         ok = False
-    fields["seal"] = text("seal")
-    if data.get("seal") is not None and fields["seal"] is None:
+    seals = text_list("seal")
+    if data.get("seal") is not None and not seals:
         ok = False
+    if seals and fields["format"] == "order":
+        # 7.3.5.3, not 7.3.5.1: printing the issuer's seal instead would be a different 式样, and
+        # leaving it out would drop what the source asked for.
+        src.diags.error("a 命令 is signed with its 签发人's 签名章, not the issuer's seal: use 'signature_seal' "
+                        "and 'signer_title' [M5, S9]", key_pos["seal"])
+        ok = False
+    elif len(seals) > 1 and len(seals) != len(issuers):
+        src.diags.error(f"{len(seals)} seals for {len(issuers)} issuer(s): a joint document carries one seal per "
+                        "issuer, in the issuers' order [S5]", value_pos("seal"))
+        ok = False
+    fields["seals"] = seals
+    fields["seal"] = seals[0] if seals else None
+    return _order_signoff_fields(src, data, key_pos, value_pos, text_list, fields, signers) if ok else None
+
+
+def _order_signoff_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any,
+                          text_list: Any, fields: dict[str, Any], signers: tuple[str, ...]) -> dict[str, Any] | None:
+    """`signer_title` (职务) and `signature_seal` (签名章): a 命令's sign-off per 7.3.5.3 [M5, S9]."""
+    ok = True
+    titles = text_list("signer_title")
+    stamps = text_list("signature_seal")
+    for key, given in (("signer_title", titles), ("signature_seal", stamps)):
+        if data.get(key) is not None and not given:
+            ok = False
+        elif given and fields["format"] != "order":
+            src.diags.error(f"'{key}' is printed only in a 命令's sign-off: set 'kind: 令' or 'format: order' "
+                            "[M5, S9]", key_pos[key])
+            ok = False
+    if ok and stamps and not titles:
+        src.diags.error("a 签名章 is printed with the 签发人's 职务 to its left: add 'signer_title' [S9]",
+                        key_pos["signature_seal"])
+        ok = False
+    elif ok and stamps and len(stamps) != len(titles):
+        src.diags.error(f"{len(stamps)} 签名章 for {len(titles)} 职务: one 签名章 per 'signer_title', in order "
+                        "[M5, S9]", value_pos("signature_seal"))
+        ok = False
+    elif ok and titles and signers and len(titles) != len(signers):
+        src.diags.error(f"{len(titles)} 职务 for {len(signers)} 签发人: one 'signer_title' per 'signer', in order "
+                        "[M5]", value_pos("signer_title"))
+        ok = False
+    elif ok and titles and not signers and not stamps:
+        src.diags.error("a 职务 is printed with the 签发人's name or 签名章: add 'signer' or 'signature_seal' "
+                        "[M5, S9]", key_pos["signer_title"])
+        ok = False
+    fields["signer_titles"] = titles
+    fields["signature_seals"] = stamps
     return fields if ok else None
 
 
-def read_seal(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int) -> bytes | None:
-    """The seal's PNG bytes; a missing file, a file that is not a PNG or one over `max_bytes` is an
-    error located at the key's value [G2, S12]."""
-    assert meta.seal is not None
-    where = meta.position_of("seal") or src.at(2)
-    path = base_dir / meta.seal
+def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int) -> Metadata:
+    """`meta` with the bytes of every seal and 签名章 it names (None in `seal_png` when one is
+    wrong: each is an error located at its own value) [G2, S5, S9, S12]."""
+    pngs: dict[str, tuple[bytes | None, ...]] = {}
+    for key, paths in (("seal", meta.seals), ("signature_seal", meta.signature_seals)):
+        pngs[key] = tuple(_read_png(src, key, written,
+                                    meta.position_of(f"{key}[{i}]") or meta.position_of(key) or src.at(2),
+                                    base_dir, max_bytes)
+                          for i, written in enumerate(paths))
+    seals, stamps = pngs["seal"], pngs["signature_seal"]
+    good_seals = tuple(p for p in seals if p is not None)
+    good_stamps = tuple(p for p in stamps if p is not None)
+    return dataclasses.replace(
+        meta, seal_png=seals[0] if seals else None,
+        seal_pngs=good_seals if len(good_seals) == len(seals) else (),
+        signature_seal_pngs=good_stamps if len(good_stamps) == len(stamps) else ())
+
+
+def _read_png(src: SourceLines, key: str, written: str, where: Position, base_dir: Path,
+              max_bytes: int) -> bytes | None:
+    """A PNG's bytes; a missing file, a file that is not a PNG or one over `max_bytes` is an
+    error at `where` [G2, S12]."""
+    path = base_dir / written
     try:
         size = path.stat().st_size
         if not path.is_file():
-            src.diags.error(f"seal '{meta.seal}' is not a file", where)
+            src.diags.error(f"{key} '{written}' is not a file", where)
             return None
         if size > max_bytes:
-            src.diags.error(f"seal '{meta.seal}' is {size} bytes; at most {max_bytes} are read (a seal is a "
+            src.diags.error(f"{key} '{written}' is {size} bytes; at most {max_bytes} are read (a seal is a "
                             "small PNG)", where)
             return None
         raw = path.read_bytes()
     except FileNotFoundError:
-        src.diags.error(f"seal '{meta.seal}' not found (a path relative to the source)", where)
+        src.diags.error(f"{key} '{written}' not found (a path relative to the source)", where)
         return None
     except OSError as exc:
-        src.diags.error(f"seal '{meta.seal}' cannot be read: {exc.strerror or exc}", where)
+        src.diags.error(f"{key} '{written}' cannot be read: {exc.strerror or exc}", where)
         return None
     if png_size(raw) is None:
-        src.diags.error(f"seal '{meta.seal}' is not a PNG image", where)
+        src.diags.error(f"{key} '{written}' is not a PNG image", where)
         return None
     return raw
 
@@ -105,6 +171,9 @@ def warn_incomplete_format(src: SourceLines, meta: Metadata) -> None:
         src.diags.warning("a 命令 carries its 令号: add 'doc_number' (e.g. 第3号) [M3]", fallback)
     if meta.format == "letter" and meta.doc_number is None:
         src.diags.warning("a 信函 carries its 发文字号: add 'doc_number' [L7]", fallback)
+    if len(meta.seals) == 1 and len(meta.issuers) > 1:
+        src.diags.warning(f"one seal for {len(meta.issuers)} issuers: a joint document carries one seal per issuer, "
+                          "side by side; give 'seal' as a list in the issuers' order [S5]", meta.position_of("seal"))
     if meta.seal is not None:
         if not meta.issuer:
             src.diags.warning("a seal presses on the 署名: add 'issuer' [G2, S3]", meta.position_of("seal"))

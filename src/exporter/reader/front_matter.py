@@ -86,6 +86,16 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
             return key_pos.get(key, src.at(2))
         return src.at(vn.start_mark.line + 1 + offset, vn.start_mark.column + 1)
 
+    def item_positions() -> tuple[tuple[str, Position], ...]:
+        """"key[i]" for each item of a list value, so an error about one item (a seal file among
+        several) points at that item."""
+        found = []
+        for key, vn in value_nodes.items():
+            if isinstance(vn, yaml.SequenceNode):
+                found += [(f"{key}[{i}]", src.at(item.start_mark.line + 1 + offset, item.start_mark.column + 1))
+                          for i, item in enumerate(vn.value)]
+        return tuple(found)
+
     def text(key: str) -> str | None:
         value = data.get(key)
         if value is None:
@@ -175,7 +185,8 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     if head_fields is None:
         ok = False
         head_fields = {}
-    format_fields = read_format_fields(src, data, key_pos, value_pos, text, text_list, head_fields.get("kind"))
+    format_fields = read_format_fields(src, data, key_pos, value_pos, text, text_list, head_fields.get("kind"),
+                                       issuers, head_fields.get("signers", ()))
     if format_fields is None:
         ok = False
         format_fields = {}
@@ -212,7 +223,7 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
         published=date("published"),
         reference_date=date("reference_date"),
         registry=text("registry"),
-        positions=tuple((k, value_pos(k)) for k in key_pos),
+        positions=(*((k, value_pos(k)) for k in key_pos), *item_positions()),
         **head_fields,
         **format_fields,
     )

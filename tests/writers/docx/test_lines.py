@@ -54,3 +54,10 @@ def test_condensed_punctuation_is_spaced_like_every_character():
 
 def test_empty_paragraph_takes_one_line():
     assert lines("") == 1
+
+
+def test_a_number_breaks_after_an_inner_hyphen_as_word_does():
+    # 23 ideographs + "0000-" fit the first line; "0000000" starts the second. Unbroken, the
+    # whole number would go down and the text would need a third line.
+    assert lines("汉" * 23 + "0000-0000000" + "汉" * 23) == 2
+    assert lines("汉" * 23 + "00000000000" + "汉" * 23) == 3

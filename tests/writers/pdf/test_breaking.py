@@ -114,3 +114,20 @@ def test_a_very_long_paragraph_breaks_completely():
     assert all(text[ln.start] not in NO_START for ln in lines)
 
 
+
+
+# -- a hyphen inside a number or word: Word and LibreOffice break after it ------------------------
+
+def test_a_phone_number_breaks_after_its_hyphen_instead_of_stretching_the_line():
+    # The 附注 of source/letter-example.md: without the break, "0000-0000000）" goes down whole and
+    # the first line is justified with gaps of almost a character between its letters.
+    text = "（联系人：县司法局执法监督股　李某某，电话：0000-0000000）"
+    lines = break_paragraph(text, advances(text), measure())
+    assert [text[ln.start:ln.end] for ln in lines] == ["（联系人：县司法局执法监督股　李某某，电话：0000-", "0000000）"]
+    assert lines[0].spacing - (CELL - 16.0) < 2.0          # pt added per gap: a normal justified line
+
+
+@pytest.mark.parametrize("text", ["字" * 24 + "增长-5%以上" + "字" * 30, "字" * 24 + "A--B" + "字" * 30])
+def test_no_break_after_a_hyphen_that_is_a_sign_or_doubled(text):
+    for line in line_texts(text, measure()):
+        assert not line.endswith("-")

@@ -212,3 +212,29 @@ def test_without_the_seal_the_joint_signature_is_one_issuer_a_line_aligned_on_th
 def test_sealed_output_is_reproducible(made):
     data, _, _ = made["sealed"]
     assert made_pdf(SOURCES["sealed"])[0] == data
+
+
+def test_letter_note_breaks_after_the_phone_number_hyphen_as_libreoffice_does(made):
+    # "0000-0000000）" does not go down whole, leaving "（联系人：…电话：" stretched over the line;
+    # the .docx rendered by LibreOffice breaks after "0000-" too (measured).
+    _, lines, _ = made["letter"]
+    first = line_with(lines, "联系人")
+    assert first.text.replace(" ", "").endswith("电话：0000-")
+    assert line_with(lines, "0000000）").baseline == pytest.approx(first.baseline + PITCH, abs=0.5)
+    gaps = [b["x0"] - a["x1"] for a, b in zip(first.chars, first.chars[1:])]
+    assert max(gaps) < 2.0                                   # no letter gaps of a character's width
+
+
+def test_letter_text_keeps_14_pt_from_the_lower_double_line(tmp_path):
+    # [L9] A full first page: its last line is the lowest text above the lower double line.
+    text = (SOURCES["letter"].read_text(encoding="utf-8").split("\n---\n")[0] + "\n---\n\n"
+            + "\n\n".join("为提高行政执法质量，根据全县年度法治政府建设工作安排，我局拟组织开展行政执法案卷交叉评查。"
+                          for _ in range(14)) + "\n")
+    path = tmp_path / "long-letter.md"
+    path.write_text(text, encoding="utf-8")
+    _, _, pages = made_pdf(path)
+    chars, strokes, _ = pages[0]
+    lower_top = red_rules(strokes)[-2]["top"] - red_rules(strokes)[-2]["linewidth"] / 2   # thin over thick
+    lowest = max(c["bottom"] for c in chars if c["size"] == pytest.approx(16) and c["top"] < lower_top)
+    assert lowest > PAGE_H - 35 * MM - PITCH                 # the page is full down to the 版心's last line
+    assert lower_top - lowest >= 14.0

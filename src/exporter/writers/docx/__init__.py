@@ -124,9 +124,9 @@ class _WordWriter:
     # -- body -------------------------------------------------------------------------------
 
     def _fill_body(self, word: WordDocument) -> None:
-        if self.printed.seal_png is not None:
-            self.furniture.seal_anchor = lambda centre: seal_anchor(word, self.printed.seal_png or b"", self.profile,
-                                                                     centre)
+        if self.printed.seal_png is not None or self.printed.signature_seals:
+            self.furniture.seal_anchor = lambda centre, png=None, width_pt=None, above_pt=None: seal_anchor(
+                word, png or self.printed.seal_png or b"", self.profile, centre, width_pt, above_pt)
         body = word.element.body
         section = body.sectPr
         for child in list(body):

@@ -11,7 +11,8 @@ from typing import Callable
 
 from ...furniture import Furniture
 from ...profile import Profile
-from ...units import Pt, Twips
+from ...seal_layout import image_height, overhang_lines, seal_grid
+from ...units import Mm, Pt, Twips
 from . import styles
 from .lines import TextMetrics, count_lines, renderer_metrics, rendered_width_pt
 from .ooxml import indent, paragraph, role_fonts, rpr, run, text_runs, w
@@ -45,7 +46,9 @@ class FurnitureLayout:
         self.condensed = renderer_metrics(profile, self.body.size_pt, profile.grid.docx_char_spacing_pt)
         # Makes the seal's anchored picture for a 署名 paragraph, given the seal's centre in twips
         # from the 版心's left edge; set by the writer, which owns the package the image goes in.
-        self.seal_anchor: Callable[[int], object] | None = None
+        # With a PNG, a width and a centre height (pt above the line's centre), another picture:
+        # a joint seal [S5] or a 签名章 [S9].
+        self.seal_anchor: Callable[..., object] | None = None
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -119,6 +122,10 @@ class FurnitureLayout:
         printed = self.printed
         if printed.signoff_lines:
             return self.profile.order.signature_blank_lines_before   # [M5, S9]
+        if printed.signature_seals:
+            order = self.profile.order
+            return order.signature_blank_lines_before + overhang_lines(
+                Mm(order.signature_seal_height_mm).twips, self.profile.grid.docx_line_pitch_twips)
         if printed.sealed:
             return self.profile.seal.blank_lines_before               # [S4]
         return self.profile.signature.blank_lines_before              # [G1]
@@ -163,7 +170,11 @@ class FurnitureLayout:
                     one(paragraph(styles.SIGNATURE))
                 one(self._right_paragraph(printed.date, right, keep_next=False))
             return placed
+        if printed.signature_seals:
+            return self._signature_seals()
         names = [n for n in (printed.issuer, *printed.co_issuers) if n]
+        if printed.joint_seal_pngs and len(names) == len(printed.joint_seal_pngs):
+            return self._joint_seals(names)
         if printed.sealed:
             date_right = round(profile.seal.date_right_indent_chars * self.char)
             date_width = self._advance_twips(printed.date) if printed.date else self._advance_twips(names[0])
@@ -192,8 +203,67 @@ class FurnitureLayout:
             one(self._right_paragraph(printed.date, date_right, keep_next=False))
         return placed
 
+    def _joint_seals(self, names: list[str]) -> Placed:
+        """One seal per issuer, side by side in rows (exporter.seal_layout), each 署名 centred on
+        its seal by a centre tab stop; the last seal over the last 署名 and the date [S5, S6]."""
+        printed, profile = self.printed, self.profile
+        seal = profile.seal
+        placed = Placed()
+        date_right = round(seal.date_right_indent_chars * self.char)
+        date_width = self._advance_twips(printed.date) if printed.date else self._advance_twips(names[-1])
+        diameter = Mm(seal.diameter_mm).twips
+        pngs = printed.joint_seal_pngs
+        widths = [self._advance_twips(name) for name in names]
+        grid = seal_grid([float(w_) for w_ in widths], diameter, max(image_height(p, diameter) for p in pngs),
+                         Mm(seal.joint_gap_mm).twips, seal.seals_per_row,
+                         self.text_width - date_right - date_width / 2, self.text_width,
+                         profile.grid.docx_line_pitch_twips, self.char)
+        for r, row in enumerate(grid.rows):
+            if r:
+                for _ in range(grid.lines_between_rows - 1):
+                    placed.add(paragraph(styles.SIGNATURE), 1)
+            centres = [round(grid.centres[k]) for k in row]
+            tabs = w("tabs", None, *(w("tab", {"val": "center", "pos": c}) for c in centres))
+            children: list = []
+            for k in row:
+                children += [w("r", None, rpr(role_fonts(self.body)), w("tab")), *self.body_runs(names[k])]
+            element = paragraph(styles.SIGNATURE, children, [tabs, indent(first_line_chars=0),
+                                                              w("jc", {"val": "left"})])
+            if self.seal_anchor is not None:
+                for k, centre in zip(row, centres):
+                    element.append(self.seal_anchor(centre, pngs[k]))
+            placed.add(element, 1)
+        if printed.date:
+            placed.add(self._right_paragraph(printed.date, date_right, keep_next=False), 1)
+        return placed
+
+    def _signature_seals(self) -> Placed:
+        """命令 with 签名章 [M5, S9]: each 签名章 右空四字 with its 职务 2字 to its left, centred on
+        the 职务 line; joint ones stacked, aligned on the right; the date 右空四字 one blank line
+        below the last 签名章. The blank lines before the first come from _signature_blank_lines."""
+        order = self.profile.order
+        placed = Placed()
+        right = round(order.signature_right_indent_chars * self.char)
+        height = Mm(order.signature_seal_height_mm).twips
+        overhang = overhang_lines(height, self.profile.grid.docx_line_pitch_twips)
+        for k, (title, png) in enumerate(self.printed.signature_seals):
+            if k:
+                for _ in range(2 * overhang):
+                    placed.add(paragraph(styles.SIGNATURE), 1)
+            width = round(height * height / image_height(png, height))   # the PNG's ratio kept
+            element = self._right_paragraph(title, right + width + round(order.title_gap_chars * self.char))
+            if self.seal_anchor is not None:
+                element.append(self.seal_anchor(self.text_width - right - width // 2, png, Twips(width).pt, 0.0))
+            placed.add(element, 1)
+        if self.printed.date:
+            for _ in range(overhang + order.date_blank_lines_before):
+                placed.add(paragraph(styles.SIGNATURE), 1)
+            placed.add(self._right_paragraph(self.printed.date, right, keep_next=False), 1)
+        return placed
+
     def _signature(self) -> Placed:
-        if self.printed.sealed or self.printed.co_issuers or self.printed.signoff_lines:
+        if self.printed.sealed or self.printed.co_issuers or self.printed.signoff_lines \
+                or self.printed.signature_seals:
             return self._special_signature()
         placed = Placed()
         sig_right, date_right = self.signature_geometry()

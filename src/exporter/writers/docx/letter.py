@@ -96,15 +96,18 @@ def _framed(height: int, y: int, x: int, width: int, children: list, extra: list
                                                                                  "firstLine": 0})])
 
 
-def seal_anchor(word: WordDocument, png: bytes, profile: Profile, centre_twips: int) -> object:
+def seal_anchor(word: WordDocument, png: bytes, profile: Profile, centre_twips: int,
+                width_pt: float | None = None, above_pt: float | None = None) -> object:
     """A run holding the seal picture anchored to its paragraph, over the text: `diameter_mm`
-    wide, centred `centre_twips` from the 版心's left edge and `centre_above_signature_pt`
-    above the centre of the paragraph's line [G2, S3, S4]."""
+    wide (or `width_pt`), centred `centre_twips` from the 版心's left edge and
+    `centre_above_signature_pt` (or `above_pt`) above the centre of the paragraph's line
+    [G2, S3, S4]; a joint seal [S5] or a 签名章 [S9] alike."""
     seal = profile.seal
     inline = word.part.new_pic_inline(io.BytesIO(png), None, None)
     extent = inline.find(qn("wp:extent"))
     natural_w, natural_h = int(extent.get("cx")), int(extent.get("cy"))
-    width = Mm(seal.diameter_mm).pt * EMU_PER_PT
+    width = (Mm(seal.diameter_mm).pt if width_pt is None else width_pt) * EMU_PER_PT
+    above = seal.centre_above_signature_pt if above_pt is None else above_pt
     height = width * natural_h / natural_w
     width_emu, height_emu = round(width), round(height)
     extent.set("cx", str(width_emu))
@@ -115,7 +118,7 @@ def seal_anchor(word: WordDocument, png: bytes, profile: Profile, centre_twips: 
         ext.set("cy", str(height_emu))
     line = profile.grid.docx_line_pitch_twips * EMU_PER_TWIP
     x = centre_twips * EMU_PER_TWIP - width_emu // 2
-    y = round(line / 2 - seal.centre_above_signature_pt * EMU_PER_PT - height_emu / 2)
+    y = round(line / 2 - above * EMU_PER_PT - height_emu / 2)
     anchor = OxmlElement("wp:anchor")
     for key, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
                        ("relativeHeight", "251659264"), ("behindDoc", "0"), ("locked", "0"),

@@ -142,6 +142,9 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
         else:
             latin += ch
             latin_width += width
+            if ch == "-" and len(latin) > 1 and latin[-2].isascii() and latin[-2].isalnum() and \
+                    index + 1 < len(text) and text[index + 1].isascii() and text[index + 1].isalnum():
+                flush()     # Word breaks after a hyphen inside a word or number ("0000-0000000")
     flush()
 
     glued: list[_Token] = []

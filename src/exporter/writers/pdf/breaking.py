@@ -49,6 +49,14 @@ def break_allowed(before: str, after: str, no_start: frozenset[str] = NO_START,
     return True
 
 
+def breaks_after_hyphen(before_hyphen: str, hyphen: str, after: str) -> bool:
+    """Word and LibreOffice end a line after a hyphen between letters or digits ("电话：0000-" /
+    "0000000"), as UAX #14 does not: without it a phone number is one unbreakable word, and the
+    line before it is justified with gaps of several characters."""
+    return hyphen == "-" and before_hyphen.isascii() and before_hyphen.isalnum() and after.isascii() and \
+        after.isalnum()
+
+
 @dataclass(frozen=True)
 class Measure:
     """Where a paragraph's lines go: offsets from the left edge of the 版心, in pt."""
@@ -119,8 +127,11 @@ def break_paragraph(chars: str, advances: Sequence[float], measure: Measure,
     cell = [a + fit_base + g for a, g in zip(advances, gap)]
     prefix = [0.0, *accumulate(cell)]
     # A 破折号 never starts a line in any model: the .docx writes it as "――", which Word's and
-    # LibreOffice's lists keep off a line start (exporter.cjk.DOCX_DASH_PAIR).
-    starts = [0] + [i for i in range(1, n) if break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)
+    # LibreOffice's lists keep off a line start (exporter.cjk.DOCX_DASH_PAIR). After an ASCII
+    # hyphen inside a word or number ("0000-0000000") Word and LibreOffice may break, as here.
+    starts = [0] + [i for i in range(1, n)
+                    if (break_allowed(chars[i - 1], chars[i], measure.no_start, measure.no_end)
+                        or i > 1 and breaks_after_hyphen(chars[i - 2], chars[i - 1], chars[i]))
                     and chars[i:i + 2] != DASH_PAIR and not (joined is not None and joined[i])]
     starts.append(n)
 

@@ -9,7 +9,7 @@ ends a page alone) and the chain from the last line of text through 署名, 成�
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Sequence, assert_never
+from typing import Callable, Sequence, assert_never
 
 from ...cjk import autospaced, line_breaking_rules
 from ...diagnostics import WriterError
@@ -17,6 +17,7 @@ from ...fonts import FontSet, LoadedFont
 from ...furniture import AttachmentPage, Furniture, attachment_pages, furniture
 from ...model import Block, Document, Heading, Paragraph, Table
 from ...profile import Profile
+from ...seal_layout import image_height, overhang_lines, seal_grid
 from .breaking import Measure, break_paragraph, is_word_char, natural_width
 from ...units import Mm
 from .geometry import Geometry
@@ -71,6 +72,11 @@ class SealRow(Row):
     seal_png: bytes = b""
     seal_centre_x: float = 0.0      # from the 版心's left edge
     seal_width: float = 0.0
+    # The other seals of a row of joint seals, (PNG, centre x), left to right [S5, S6].
+    row_seals: tuple[tuple[bytes, float], ...] = ()
+    # Where the image's vertical centre sits above the row's centre; None: `[seal]`'s
+    # centre_above_signature_pt (a 签名章 is centred on its 职务 line [S9]).
+    centre_above: float | None = None
 
 
 @dataclass
@@ -379,7 +385,7 @@ class _Composer:
         stuff, profile, geometry, ts = self.stuff, self.profile, self.geometry, self.ts
         if not (stuff.issuer or stuff.date or stuff.note):
             return
-        if stuff.sealed or stuff.co_issuers or stuff.signoff_lines:
+        if stuff.sealed or stuff.co_issuers or stuff.signoff_lines or stuff.signature_seals:
             self._special_signature()
             self._note()
             return
@@ -451,7 +457,13 @@ class _Composer:
                 self.blank(order.date_blank_lines_before, glue=True)
                 line(stuff.date, right - ts.width(stuff.date, role), glue=bool(stuff.note))
             return
+        if stuff.signature_seals:
+            self._signature_seals(line)
+            return
         names = tuple(n for n in (stuff.issuer, *stuff.co_issuers) if n)
+        if stuff.joint_seal_pngs and len(names) == len(stuff.joint_seal_pngs):
+            self._joint_seals(names, line)
+            return
         if stuff.sealed:
             seal = profile.seal
             date_right = width - seal.date_right_indent_chars * unit
@@ -483,6 +495,59 @@ class _Composer:
             line(name, issuer_x)
         if stuff.date:
             line(stuff.date, date_x, glue=bool(stuff.note))
+
+    def _joint_seals(self, names: tuple[str, ...], line: Callable[..., Row]) -> None:
+        """One seal per issuer, side by side in rows (see seal_layout), each centred over its own
+        署名; the last over the last 署名 and the 成文日期, which is 右空四字 [S5, S6]."""
+        stuff, profile, ts = self.stuff, self.profile, self.ts
+        seal, role = profile.seal, "body"
+        unit = self.geometry.char_unit(ts.size(role))
+        date_right = self.geometry.text_width - seal.date_right_indent_chars * unit
+        date_width = ts.width(stuff.date, role) if stuff.date else ts.width(names[-1], role)
+        diameter = Mm(seal.diameter_mm).pt
+        pngs = stuff.joint_seal_pngs
+        widths = [ts.width(name, role) for name in names]
+        grid = seal_grid(widths, diameter, max(image_height(p, diameter) for p in pngs), Mm(seal.joint_gap_mm).pt,
+                         seal.seals_per_row, date_right - date_width / 2, self.geometry.text_width,
+                         self.geometry.pitch, unit)
+        self.blank(seal.blank_lines_before, glue=True)
+        for r, row in enumerate(grid.rows):
+            if r:
+                self.blank(grid.lines_between_rows - 1, glue=True)
+            lines = [ts.single(names[k], role, grid.centres[k] - widths[k] / 2) for k in row]
+            first = row[0]
+            self.rows.append(SealRow(
+                "signature", lines, ts.size(role), ts.fonts.primary[role].em_descent, glue_next=True,
+                seal_png=pngs[first], seal_centre_x=grid.centres[first], seal_width=diameter,
+                row_seals=tuple((pngs[k], grid.centres[k]) for k in row[1:])))
+        if stuff.date:
+            line(stuff.date, date_right - date_width, glue=bool(stuff.note))
+        else:
+            self.rows[-1].glue_next = bool(stuff.note)
+
+    def _signature_seals(self, line: Callable[..., Row]) -> None:
+        """命令 with 签名章 [M5, S9]: each 签名章 右空四字, its 职务 2字 to its left and centred on it,
+        the first 签名章's top two blank lines below the 正文; joint: one issuer below the
+        other, aligned on the host's; the date 右空四字 one blank line below the last 签名章."""
+        stuff, profile, ts = self.stuff, self.profile, self.ts
+        order, role = profile.order, "body"
+        unit = self.geometry.char_unit(ts.size(role))
+        pitch = self.geometry.pitch
+        right = self.geometry.text_width - order.signature_right_indent_chars * unit
+        height = Mm(order.signature_seal_height_mm).pt
+        overhang = overhang_lines(height, pitch)
+        self.blank(order.signature_blank_lines_before + overhang, glue=True)
+        for k, (title, png) in enumerate(stuff.signature_seals):
+            if k:
+                self.blank(2 * overhang, glue=True)
+            width = height * height / image_height(png, height)     # the PNG's ratio kept
+            title_x = right - width - order.title_gap_chars * unit - ts.width(title, role)
+            self.rows.append(SealRow(
+                "signature", [ts.single(title, role, title_x)], ts.size(role), ts.fonts.primary[role].em_descent,
+                glue_next=True, seal_png=png, seal_centre_x=right - width / 2, seal_width=width, centre_above=0.0))
+        if stuff.date:
+            self.blank(overhang + order.date_blank_lines_before, glue=True)
+            line(stuff.date, right - ts.width(stuff.date, role), glue=bool(stuff.note))
 
     def imprint(self) -> Imprint | None:
         """版记: 4号, 左右各空一字; 抄送 wrapped after its colon; 印发机关 left and 印发日期 right on

@@ -167,14 +167,18 @@ def _draw_imprint(canvas: Canvas, geometry: Geometry, page: Page) -> None:
 
 def _draw_seal(canvas: Canvas, geometry: Geometry, row: SealRow, start: int, above_pt: float) -> None:
     """The seal image, upright, centred on the date's centre and a little above the 署名 line's
-    centre, over the text (a seal PNG is red on a transparent ground) [G2, S3, S12]."""
-    image = ImageReader(io.BytesIO(row.seal_png))
-    pixels_wide, pixels_high = image.getSize()
-    width = row.seal_width
-    height = width * pixels_high / pixels_wide
-    centre_y = geometry.pdf_y(geometry.row_top(start) + row.span * geometry.pitch / 2) + above_pt
-    canvas.drawImage(image, geometry.left + row.seal_centre_x - width / 2, centre_y - height / 2, width, height,
-                     mask="auto")
+    centre, over the text (a seal PNG is red on a transparent ground) [G2, S3, S12]; then the
+    row's other joint seals, left to right [S5], each centred over its own 署名."""
+    if row.centre_above is not None:
+        above_pt = row.centre_above
+    for png, centre_x in ((row.seal_png, row.seal_centre_x), *row.row_seals):
+        image = ImageReader(io.BytesIO(png))
+        pixels_wide, pixels_high = image.getSize()
+        width = row.seal_width
+        height = width * pixels_high / pixels_wide
+        centre_y = geometry.pdf_y(geometry.row_top(start) + row.span * geometry.pitch / 2) + above_pt
+        canvas.drawImage(image, geometry.left + centre_x - width / 2, centre_y - height / 2, width, height,
+                         mask="auto")
 
 
 def _draw_table_piece(canvas: Canvas, piece: TablePiece, left: float, top: float) -> None:
