@@ -19,7 +19,7 @@ def run_sources(paths: list[Path], formats: list[str], output: Path, profile_nam
     """Yield each source's outcome as it finishes; in `jobs` worker processes when jobs > 1."""
     if jobs <= 1 or len(paths) == 1:
         for path in paths:
-            yield export_source(path, formats, output, profile_name, show_tracebacks, force)
+            yield export_source(path, formats, output, profile_name, show_tracebacks, force, split=True)
         return
     yield from _run_in_processes(paths, formats, output, profile_name, jobs, show_tracebacks, force)
 
