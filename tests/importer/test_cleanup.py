@@ -146,3 +146,11 @@ def test_web_and_database_lines_and_a_licence_footer_are_dropped(tmp_path):
     assert body_lines(kept)[-1] == "false"
     # Kept as the title (broken into two lines by the reader, the space falling at the break).
     assert kept.meta.title == ("【法宝引证码】", "CLI.12.5115678")
+
+
+def test_a_dash_written_as_two_horizontal_bars_becomes_the_standard_dash(tmp_path):
+    """Word (code page 936) and this tool's .docx write the 破折号 as U+2015 U+2015; the source
+    holds GB/T 15834's U+2014 U+2014, so a .docx round trip gives back what was written."""
+    result = imported("部门协同监管平台\u2015\u2015内蒙古开展“双随机、一公开”监管。\n", "figures")
+    assert [item.text for item in result.items] == ["部门协同监管平台——内蒙古开展“双随机、一公开”监管。"]
+    assert result.counts.get("dashes") == 1

@@ -33,3 +33,19 @@ def test_unindented_hard_wrapped_lines_are_joined_into_their_paragraphs():
     assert result.counts.get("rejoin") == wrapped.count("\n") + 1 - len(PARAGRAPHS)
     kept = [item.text for item in imported(wrapped, "figures", "rejoin").items]
     assert not set(PARAGRAPHS) & set(kept) and kept[-1] == PARAGRAPHS[-1][-(len(PARAGRAPHS[-1]) % WIDTH):]
+
+
+def test_a_line_that_stopped_short_of_a_number_is_joined_to_it():
+    """pdftotext of a justified PDF: "…主动公开政府信息" ends two characters early because "4386"
+    (with the gap before it) did not fit; the next line starts with the number, not a paragraph."""
+    filler = "围绕稳经济、促发展、惠民生等重点领域加大主动公开力度，持续提升"  # 30 characters
+    lines = [filler[:28]] * 6 + ["公开力度。全年通过县人民政府门户网站主动公开政府信息",
+                                 "4386 条，其中政策文件 127 件，发布政策解读 52 篇，图解、音",
+                                 "视频等多元化解读。"] + [filler[:28]] * 6
+    result = imported("\n".join(lines), "figures")
+    texts = [item.text for item in result.items]
+    assert any("主动公开政府信息4386条，其中" in text for text in texts)
+    # A line ending a sentence stays the end of its paragraph, number or not.
+    lines[6] = "公开力度。全年通过县人民政府门户网站主动公开了信息。"
+    texts = [item.text for item in imported("\n".join(lines), "figures").items]
+    assert not any("公开了信息。4386" in text for text in texts)

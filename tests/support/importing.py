@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from exporter.importer import ImportOptions, ImportResult, import_text
-from exporter.model import Document, Heading, Paragraph
+from exporter.model import Document, Heading, Paragraph, Table
 from exporter.reader import read_source
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
@@ -39,6 +39,8 @@ def body_lines(document: Document) -> list[str]:
     for block in document.blocks:
         if isinstance(block, Heading):
             out.append(block.text)
+        elif isinstance(block, Table):
+            out.append(f"[table of {block.row_count} rows]")
         else:
             out.append((block.lead.text if block.lead else "") + block.text)
     return out

@@ -18,7 +18,8 @@ from typing import assert_never
 
 from ..cjk import INVISIBLE, display_width
 from .cleanup import (
-    close_extraction_spaces, remove_control, remove_invisible, strip_indent, tidy_spaces, to_ascii_width, to_full_punctuation,
+    close_extraction_spaces, remove_control, remove_invisible, standard_dashes, strip_indent, tidy_spaces, to_ascii_width,
+    to_full_punctuation,
 )
 from .figures import Figure, FigureTagger, Segment
 from .front import (
@@ -180,7 +181,7 @@ def _import_lines(name: str, kind: str, encoding: str, line_ending: str, input_l
         if options.on("width"):
             line.text = to_ascii_width(line.text, counts)
         if options.on("punctuation"):
-            line.text = to_full_punctuation(line.text, counts)
+            line.text = to_full_punctuation(standard_dashes(line.text, counts), counts)
         if options.on("spaces"):
             line.text = tidy_spaces(close_extraction_spaces(line.text, counts), counts)
     front = FrontMatter()

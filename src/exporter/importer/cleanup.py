@@ -125,6 +125,15 @@ def to_ascii_width(text: str, counts: Counts) -> str:
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 
 
+def standard_dashes(text: str, counts: Counts) -> str:
+    """A 破折号 written as two U+2015 (Word's and code page 936's way, and the way this tool's
+    .docx writes it so that no renderer splits it) becomes the two U+2014 of GB/T 15834."""
+    if "\u2015\u2015" not in text:
+        return text
+    counts.add("dashes", text.count("\u2015\u2015"))
+    return text.replace("\u2015\u2015", "\u2014\u2014")
+
+
 def to_full_punctuation(text: str, counts: Counts) -> str:
     """Half-width punctuation in Chinese context to full width, as GB/T 15834 (and the lint) want."""
     if "://" in text or not has_chinese(text):

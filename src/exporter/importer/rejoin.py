@@ -32,6 +32,9 @@ MIN_WRAPPED_LINES = 10
 MIN_INDENTED_WRAPPED_LINES = 5
 MIN_WRAP_WIDTH = 40
 COLUMN_GAP = re.compile(r"\S[ \u3000]{2,}\S")
+# A number or a Latin word at the start of a line, which the line before may have been too short
+# to take ("…主动公开政府信息" / "4386 条，其中…": the line ends two characters early).
+LEADING_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%‰+\-/:]*")
 
 
 @dataclass
@@ -108,7 +111,7 @@ def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_
         # punctuation, and a justified line copied out of a PDF pads a quotation mark with a space:
         # a wrapped line that starts " “放管服”" after a full line is a piece of that paragraph, not
         # a new one (a paragraph's indent is two characters, four columns).
-        full = last_width >= width - WIDTH_TOLERANCE
+        full = _full(prev.text, last_width, cur.text, width)
         if cur.text.startswith(tuple(CLOSING_START)) or prev.text.endswith(tuple(OPENING)):
             return True
         if (cur.indented and cur.indent_width == 1 and full and not prev.text.endswith(tuple(SENTENCE_END))
@@ -123,8 +126,20 @@ def _joins(prev: Line, last_width: int, cur: PhysicalLine, blank_run: int, zero_
     if zero_width_gap and not prev.text.endswith(tuple(SENTENCE_END)):
         return True
     if width is not None and blank_run == 0:
-        return last_width >= width - WIDTH_TOLERANCE
+        return _full(prev.text, last_width, cur.text, width)
     return False
+
+
+def _full(prev_text: str, last_width: int, cur_text: str, width: int) -> bool:
+    """Whether the line before `cur_text` ran to the wrap width, or stopped short only because
+    the number or word that starts the next line did not fit after it (in mid-sentence)."""
+    if last_width >= width - WIDTH_TOLERANCE:
+        return True
+    word = LEADING_WORD.match(cur_text)
+    if word is None or prev_text.endswith(tuple(SENTENCE_END)):
+        return False
+    # The word, and the gap a renderer puts between it and a Chinese character before it.
+    return last_width + len(word.group()) + 1 >= width - WIDTH_TOLERANCE
 
 
 def _joiner(left: str, right: str) -> str:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 COUNT_LABELS = {
     "punctuation": "half-width punctuation made full-width",
     "width": "full-width digits/letters made ASCII",
+    "dashes": "破折号 ―― made ——",
     "invisible": "zero-width characters removed",
     "control": "control characters removed",
     "indent": "indented lines unindented",
