@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .diagnostics import EXIT_CODES, Diagnostic, InternalError
-from .pipeline import SourceOutcome, export_source
+from .pipeline import SourceOutcome, die_with_parent, export_source
 from .writers import get_writer
 
 
@@ -96,6 +96,7 @@ def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profi
 def _worker(connection, formats: list[str], output: Path, profile_name: str | None, show_tracebacks: bool,
             force: bool) -> None:
     """Export each source the parent sends until it sends None."""
+    die_with_parent()  # a worker must not go on committing outputs for a parent killed with -9
     try:
         while (path := connection.recv()) is not None:
             connection.send(export_source(path, formats, output, profile_name, show_tracebacks, force))

@@ -245,7 +245,7 @@ class _SeparateWriter:
 
 
 def _write_apart(connection, document: Document, profile: Profile, fmt: str, out) -> None:
-    _die_with_parent()
+    die_with_parent()
     try:
         try:
             said = get_writer(fmt)(document, profile, out) or []
@@ -262,7 +262,7 @@ def _write_apart(connection, document: Document, profile: Profile, fmt: str, out
         pass  # the parent, interrupted as well, discards the staging
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
     try:
         import ctypes

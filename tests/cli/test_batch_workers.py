@@ -66,3 +66,41 @@ def test_a_killed_worker_is_replaced_and_fails_only_its_source(tmp_path):
     assert len(by_process) == 3  # the two first workers, and the one that replaced b's
     outputs = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
     assert outputs == sorted(f"{s}.{e}" for s in stems if s != "b" for e in FORMATS)
+
+
+def test_workers_die_with_a_parent_killed_with_sigkill(tmp_path):
+    """kill -9 of `exporter all -j 2` must not leave workers that go on committing outputs (or
+    wait for a parent that is gone, holding their memory)."""
+    import signal
+    import time
+
+    batch_of(tmp_path, ["a", "b"])
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    parent = subprocess.Popen([sys.executable, "-m", "exporter", "all", "batch", "-o", "out", "-j", "2"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)})
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while len(list(gate.glob("read.*"))) < 2:
+            assert time.monotonic() < deadline and parent.poll() is None, "the workers never read their sources"
+            time.sleep(0.02)
+        workers = [int(p.name.split(".")[1]) for p in gate.glob("read.*")]
+        assert parent.pid not in workers
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=60)
+    finally:
+        (gate / "release").touch()
+    deadline = time.monotonic() + 60
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its parent"
+        time.sleep(0.05)
+    assert not (tmp_path / "out").exists() or not [p for p in (tmp_path / "out").iterdir()
+                                                    if p.suffix in (".docx", ".pdf", ".xlsx")]
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"

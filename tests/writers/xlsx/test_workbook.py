@@ -342,4 +342,6 @@ def test_a_report_without_figures_gives_a_header_only_sheet(full_read):
     assert [c.value for c in wb["指标"][1]] == EXPECTED_HEADER
     assert wb["指标"].max_row == 1
     assert_clean_workbook(wb)
-    assert any("no tagged figures" in w.message for w in warnings)
+    said = [w for w in warnings if "no tagged figures" in w.message]
+    # In a batch the message must say which report it is about.
+    assert len(said) == 1 and str(said[0]).startswith(f"{document.source.path}: warning: xlsx: the report has no")

@@ -27,7 +27,7 @@ from .tables import TableSheet, plan_table_sheets, write_table_sheet
 
 
 def write(document: Document, profile: Profile, out: BinaryIO) -> list[Diagnostic]:
-    warnings = Warnings()
+    warnings = Warnings(source=document.source.path)
     style = CellStyle.from_profile(profile)
     x = profile.xlsx
     wb = Workbook()

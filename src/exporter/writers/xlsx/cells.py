@@ -39,9 +39,12 @@ class Warnings:
     """Collects the writer's located warnings."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # The source a warning without a position is about: in a batch, "the report has no tagged
+    # figures" must say which report.
+    source: str | None = None
 
     def add(self, message: str, pos: Position | None = None) -> None:
-        self.items.append(Diagnostic(WARNING, message, pos))
+        self.items.append(Diagnostic(WARNING, message, pos, None if pos is not None else self.source))
 
 
 def clean_text(text: str, warnings: Warnings, where: str, pos: Position | None = None) -> str:
