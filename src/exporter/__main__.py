@@ -1,5 +1,6 @@
 """`python -m exporter`, and the `exporter`/`export` commands: Ctrl-C exits 130 even while the
-CLI is still being imported (the first few tenths of a second), without a traceback."""
+CLI is still being imported (the first few tenths of a second), without a traceback; SIGTERM and
+SIGHUP stop a run as Ctrl-C does (exporter.stopping)."""
 
 import sys
 
@@ -8,6 +9,9 @@ def run() -> None:
     # openpyxl imports numpy whenever it is installed (as it is beside pandas), to accept numpy
     # numbers in cells: a sixth of a second of every run. exporter writes only Python numbers.
     sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
+    from . import stopping
+
+    stopping.install()
     try:
         from . import faults
 
@@ -16,8 +20,8 @@ def run() -> None:
 
         main()
     except KeyboardInterrupt:
-        sys.stderr.write("exporter: interrupted\n")
-        sys.exit(130)
+        sys.stderr.write(f"exporter: {stopping.describe('interrupted')}\n")
+        sys.exit(stopping.status(130))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from . import stopping
 from .diagnostics import EXIT_CODES, Diagnostic
 
 
@@ -39,8 +40,8 @@ def _order(d: Diagnostic) -> tuple:
 
 
 def interrupted(message: str = "interrupted") -> None:
-    click.echo(f"exporter: {message}", err=True)
-    sys.exit(EXIT_CODES["interrupted"])
+    click.echo(f"exporter: {stopping.describe(message)}", err=True)
+    sys.exit(stopping.status(EXIT_CODES["interrupted"]))
 
 
 def internal_error(exc: BaseException, path: Path | str, show_traceback: bool = False) -> Diagnostic:

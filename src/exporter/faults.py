@@ -7,7 +7,9 @@ deterministically by stopping a run at an exact step, not by a timer. The produc
 
     EXPORTER_FAULT       comma-separated ACTION@STEP or ACTION@STEP:STEM, where ACTION is
                          kill (SIGKILL, as the OOM killer or a power cut would),
-                         interrupt (SIGINT, as Ctrl-C would), or
+                         interrupt (SIGINT, as Ctrl-C would),
+                         terminate (SIGTERM, as `kill` or a service manager would),
+                         hangup (SIGHUP, as a closed terminal would), or
                          hold (wait until the file EXPORTER_FAULT_GATE/release exists,
                          after creating EXPORTER_FAULT_GATE/STEP.PID to say it is waiting)
     EXPORTER_FAULT_LOG   a file each step reached is appended to, as "PID STEP STEM"
@@ -49,6 +51,10 @@ def step(name: str, stem: str | None = None) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         elif action == "interrupt":
             os.kill(os.getpid(), signal.SIGINT)
+        elif action == "terminate":
+            os.kill(os.getpid(), signal.SIGTERM)
+        elif action == "hangup":
+            os.kill(os.getpid(), signal.SIGHUP)
         elif action == "hold":
             _hold(name)
 

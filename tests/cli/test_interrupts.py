@@ -152,3 +152,22 @@ def test_import_report_that_cannot_be_written_exits_4(project):
     proc = run("import", "notes.txt", "-o", "drafts", "--report", "logs/import.log", cwd=project)
     assert proc.returncode == 4 and "Traceback" not in proc.stderr
     assert proc.stderr.splitlines()[-1].startswith("logs/import.log: error: cannot write the report: ")
+
+
+TERMINATIONS = [("terminate", "SIGTERM", 143), ("hangup", "SIGHUP", 129)]
+STEPS = ["start", "read", "write-pdf", "staged"]
+
+
+@pytest.mark.parametrize("action, name, status", TERMINATIONS, ids=[t[1] for t in TERMINATIONS])
+@pytest.mark.parametrize("step", STEPS)
+def test_sigterm_and_sighup_stop_a_run_as_ctrl_c_does(project, action, name, status, step):
+    """`kill`, a closed terminal or a service manager: the temporaries go, the earlier outputs
+    stay, the status is the shell's 128 + N, and the message says what stopped the run."""
+    before = visible(project / "out")
+    proc = run(*EXPORT, cwd=project, env={"EXPORTER_FAULT": f"{action}@{step}"})
+    assert proc.returncode == status and "Traceback" not in proc.stderr
+    expected = INTERRUPTED_EXPORT if step != "start" else INTERRUPTED
+    assert proc.stderr.splitlines()[-1] == expected.replace("interrupted", f"stopped by {name}")
+    assert visible(project / "out") == before
+    assert sorted(p.name for p in (project / "out").glob(".exporter*")) == [".exporter-manifest.json",
+                                                                            ".exporter.lock"]
