@@ -72,6 +72,21 @@ def docx_dashes(text: str) -> str:
 LIBREOFFICE_NO_LINE_END = frozenset("([{£¥'\"‵〈《「『【〔〖（［｛￡￥〝︵︷︹︻︽︿﹁﹃﹙﹛﹝“‘")
 
 
+# LibreOffice's own line-break rules (i18npool/source/breakiterator/data/line.txt, UAX #14 5.0,
+# rule 30: "CL × (AL | NU)") keep a closing mark and a Latin letter or digit after it together:
+# it never ends a line with "、" or "。" when "5件" or "1956年" follows (measured on the corpus:
+# 8 such breaks of the PDF that LibreOffice did not make, none it made). These are the marks of
+# class CL (Close_Punctuation) in Chinese text.
+LIBREOFFICE_CLOSE_PUNCTUATION = frozenset("、。，．）〕］｝〉》」』】〙〗〟｠｡､")
+
+
+def joins_across(name: str, before: str, after: str) -> bool:
+    """Whether a renderer model's line breaking keeps these two characters on one line although
+    neither list forbids the break (a pair rule): "libreoffice" keeps a closing mark with a
+    Latin letter or digit after it."""
+    return name == "libreoffice" and before in LIBREOFFICE_CLOSE_PUNCTUATION and after.isascii() and after.isalnum()
+
+
 def line_breaking_rules(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(may not start a line, may not end a line) of a renderer model's kinsoku tables:
     "word", "libreoffice" or "gbt15834" (the profile's [renderer] line_breaking)."""

@@ -120,3 +120,12 @@ def test_display_width_counts_wide_and_fullwidth_characters(text, units, width):
 ])
 def test_libreoffice_scripts_follow_the_character_before(text, scripts):
     assert "".join(s[0].upper() for s in cjk.libreoffice_scripts(text)) == scripts
+
+
+@pytest.mark.parametrize("before, after, joined", [
+    ("、", "5", True), ("。", "1", True), ("，", "Q", True), ("）", "2", True),
+    ("、", "五", False), ("；", "5", False), ("增", "5", False),
+])
+def test_libreoffice_keeps_a_closing_mark_with_a_following_digit_or_letter(before, after, joined):
+    assert cjk.joins_across("libreoffice", before, after) is joined
+    assert cjk.joins_across("word", before, after) is False

@@ -19,6 +19,8 @@ profile: gbt9704-libreoffice
 一二三四五六七八九十一二三四五六七八九十一二三四五六产品产量增长的情况是：发电增长15%，煤增长17%，原油增长的情况良好。
 
 总结推广“334”“622”等联农带农模式，开行“京滇·澜湄线”国际货运班列。
+
+一二三四五六七八九十一二三四五六七八九十一二三四五、5件大中型水库和小型水库。
 """
 
 
@@ -66,3 +68,12 @@ def test_weak_marks_after_western_text_and_the_middle_dot_take_the_latin_face(re
     # Without the rule every mark is the Chinese face's, one em wide, as Word sets them.
     plain = next(line for line in without if line.text.startswith("总结推广"))
     assert {(width, "Liberation" in font) for _text, font, width in _marks(plain)} == {(16.0, False)}
+
+
+def test_a_closing_mark_stays_with_the_digit_after_it(rendered):
+    libreoffice, _without = rendered
+    # 25 characters and "、" fill the first line exactly; LibreOffice does not break between "、"
+    # and "5" (its line.txt rule 30, CL × NU), and "、" may not start a line, so "五、" goes down.
+    first = next(k for k, line in enumerate(libreoffice) if "水库" in line.text) - 1
+    assert libreoffice[first].text == "一二三四五六七八九十一二三四五六七八九十一二三四"
+    assert libreoffice[first + 1].text.startswith("五、5件")

@@ -24,7 +24,7 @@ from typing import Sequence
 # them: this module predicts those renderers (exporter.cjk says where they differ and why).
 from ...cjk import (
     WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, docx_dashes, is_latin_slot,
-    libreoffice_scripts, line_breaking_rules, word_sets_full_width,
+    joins_across, libreoffice_scripts, line_breaking_rules, word_sets_full_width,
 )
 from ...profile import Profile
 
@@ -82,6 +82,7 @@ class TextMetrics:
     # [renderer] portion_end_spacing and weak_follows_script (LibreOffice: False, True).
     portion_end_spacing: bool = True
     weak_follows_script: bool = False
+    line_breaking: str = "word"        # [renderer] line_breaking, for its pair rules (joins_across)
 
     def advance(self, ch: str) -> float:
         return advance_em(ch) * self.size_pt + self.spacing_pt
@@ -97,7 +98,7 @@ def renderer_metrics(profile: Profile, size_pt: float, spacing_pt: float) -> Tex
     no_start, no_end = line_breaking_rules(renderer.line_breaking)
     return TextMetrics(size_pt, spacing_pt, renderer.autospace_em, profile.docx.run_boundary_pt,
                        profile.docx.line_fit_margin_pt, frozenset(renderer.hanging), no_start, no_end,
-                       renderer.portion_end_spacing, renderer.weak_follows_script)
+                       renderer.portion_end_spacing, renderer.weak_follows_script, renderer.line_breaking)
 
 
 def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
@@ -162,7 +163,8 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     stick_to_next = False
     for token in raw:
         first, last = token.text[0], token.text[-1]
-        if glued and not token.is_space and (stick_to_next or first in metrics.no_start):
+        if glued and not token.is_space and (stick_to_next or first in metrics.no_start
+                                             or joins_across(metrics.line_breaking, glued[-1].text[-1], first)):
             previous = glued[-1]
             previous.text += token.text
             previous.width += token.width

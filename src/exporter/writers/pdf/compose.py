@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Sequence, assert_never
 
-from ...cjk import autospaced, is_latin_slot, libreoffice_scripts, line_breaking_rules
+from ...cjk import autospaced, is_latin_slot, joins_across, libreoffice_scripts, line_breaking_rules
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import AttachmentPage, Furniture, attachment_pages, furniture
@@ -104,6 +104,7 @@ class Typesetter:
         # 标点挤压 only when the renderer model compresses (at most half a cell: the profile checks it).
         self.squeeze_fraction = profile.pdf.max_punctuation_compression if renderer.compress_punctuation else 0.0
         self.autospace_em = renderer.autospace_em
+        self.line_breaking = renderer.line_breaking
         self.no_start, self.no_end = line_breaking_rules(renderer.line_breaking)
         self.hangable = frozenset(renderer.hanging)
         self.docx_metrics = renderer.docx_metrics
@@ -164,6 +165,11 @@ class Typesetter:
                 if not gaps[i]:
                     gaps[i] = -measure.fit_spacing
         placed = []
+        pairs = [i for i in range(1, len(text)) if joins_across(self.line_breaking, text[i - 1], text[i])]
+        if pairs:
+            joined = list(joined) if joined is not None else [False] * len(text)
+            for i in pairs:
+                joined[i] = True
         for line in break_paragraph(text, advances, measure, squeezable, gaps, joined):
             placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
                                                          line.spacing, line.word_spacing, line.squeezed, gaps))))
