@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compare the tool's PDF with LibreOffice's rendering of the .docx: do they break lines and pages alike?
 
-    scripts/compare_renderings.py SOURCE.md|TEXT.txt|DIR ... [--profile NAME] [-o DIR] [--cache DIR]
-    scripts/compare_renderings.py --pdf TOOL.pdf OTHER.pdf
+    scripts/compare_renderings.py SOURCE.md|TEXT.txt|DIR ... [--profile NAME] [-o DIR] [--cache DIR] [-v]
+    scripts/compare_renderings.py --pdf TOOL.pdf OTHER.pdf [-v]
 
 A .txt (last year's text, such as tests/fixtures/corpus/*.txt) is first turned into a source with
 `exporter import`. For each source it runs `exporter all`, converts the .docx with `soffice --convert-to pdf` (the
@@ -18,7 +18,10 @@ Text is read with pdfplumber: every drawn character in the 版心 (the page numb
 left out), blanks dropped, lines grouped by the glyphs' bottom edge. The two character streams
 are aligned (a mark one file fails to draw does not shift what follows), then a line end of one
 file matches when the other file ends a line right after the same character.
-Exit status 1 when a document misses one of the targets given with --require-*.
+With -v, each page that starts differently is followed by the first line end where the two files
+parted since the last page that started alike (both files' lines there), and the last line of
+the page before in each file. Exit status 1 when a document misses one of the targets given with
+--require-*.
 """
 
 from __future__ import annotations
