@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compare the tool's PDF with LibreOffice's rendering of the .docx: do they break lines and pages alike?
 
-    scripts/compare_renderings.py SOURCE.md|TEXT.txt|DIR ... [--profile NAME] [-o DIR] [--cache DIR]
-    scripts/compare_renderings.py --pdf TOOL.pdf OTHER.pdf
+    scripts/compare_renderings.py SOURCE.md|TEXT.txt|DIR ... [--profile NAME] [-o DIR] [--cache DIR] [-v]
+    scripts/compare_renderings.py --pdf TOOL.pdf OTHER.pdf [-v]
 
 A .txt (last year's text, such as tests/fixtures/corpus/*.txt) is first turned into a source with
 `exporter import`. For each source it runs `exporter all`, converts the .docx with `soffice --convert-to pdf` (the
@@ -18,7 +18,10 @@ Text is read with pdfplumber: every drawn character in the 版心 (the page numb
 left out), blanks dropped, lines grouped by the glyphs' bottom edge. The two character streams
 are aligned (a mark one file fails to draw does not shift what follows), then a line end of one
 file matches when the other file ends a line right after the same character.
-Exit status 1 when a document misses one of the targets given with --require-*.
+With -v, each page that starts differently is followed by the first line end where the two files
+parted since the last page that started alike (both files' lines there), and the last line of
+the page before in each file. Exit status 1 when a document misses one of the targets given with
+--require-*.
 """
 
 from __future__ import annotations
@@ -149,6 +152,67 @@ def _ends(lines: list[str]) -> set[int]:
     return ends
 
 
+def differing_starts(name: str, first: Rendering, second: Rendering) -> str:
+    """For each page that starts differently: where the two files first parted since the last page
+    that started alike, as the first line (of either file) whose end the other does not share,
+    with both files' lines there and their page numbers."""
+    a_lines, b_lines = first.lines, second.lines
+    a, b = "".join(a_lines), "".join(b_lines)
+    a_ends, b_ends = _ends(a_lines), _ends(b_lines)
+    pairs = align(a, b)
+    to_b = dict(pairs)
+    to_a = {j: i for i, j in pairs}
+    a_where = _locations(first)            # stream index -> (page, line in stream)
+    b_where = _locations(second)
+    a_page_start = _page_starts(first)
+    report = []
+    last_alike = 0
+    for page, (p, q) in enumerate(zip(first.pages, second.pages)):
+        if "".join(p)[:START_CHARS] == "".join(q)[:START_CHARS]:
+            last_alike = page
+            continue
+        since = a_page_start[last_alike]
+        differing = sorted(
+            [i for i in a_ends if i >= since and to_b.get(i) not in b_ends]
+            + [to_a[j] for j in b_ends if j in to_a and to_a[j] >= since and to_a[j] not in a_ends])
+        report.append(f"{name} page {page + 1}: tool starts {''.join(p)[:START_CHARS]!r}, "
+                      f"LO {''.join(q)[:START_CHARS]!r}")
+        if differing:
+            i = differing[0]
+            a_page, a_line = a_where[i]
+            j = to_b.get(i, max((jj for ii, jj in pairs if ii <= i), default=0))
+            b_page, b_line = b_where[j]
+            report.append(f"  first line end apart: tool p{a_page + 1} {a_lines[a_line]!r}")
+            report.append(f"                        LO   p{b_page + 1} {b_lines[b_line]!r}")
+        else:
+            report.append("  every line end alike: the page break itself differs")
+            # The last line of the previous page in both files.
+        for label, rendering in (("tool", first), ("LO", second)):
+            if page > 0:
+                prev = rendering.pages[page - 1]
+                report.append(f"  {label:4} p{page} ends with {len(prev)} lines: …{prev[-1][-12:] if prev else ''!r}")
+    return "\n".join(report)
+
+
+def _locations(rendering: Rendering) -> dict[int, tuple[int, int]]:
+    where, index, line_no = {}, 0, 0
+    for page_no, page in enumerate(rendering.pages):
+        for line in page:
+            for _ in line:
+                where[index] = (page_no, line_no)
+                index += 1
+            line_no += 1
+    return where
+
+
+def _page_starts(rendering: Rendering) -> list[int]:
+    starts, index = [], 0
+    for page in rendering.pages:
+        starts.append(index)
+        index += sum(len(line) for line in page)
+    return starts
+
+
 def table(rows: list[Comparison]) -> str:
     head = ("| document | pages tool / LO | page starts alike | line ends alike | not drawn by LO | not drawn by tool |\n"
             "|---|---|---|---|---|---|")
@@ -212,20 +276,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", help="profile for `exporter all` (e.g. gbt9704-libreoffice)")
     parser.add_argument("-o", "--out", type=Path, help="where the outputs go (default: a temporary folder)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "exporter-lo-renders")
+    parser.add_argument("-v", "--detail", action="store_true",
+                        help="for each page that starts differently, the first line end apart before it")
     parser.add_argument("--require-starts", type=float, default=0.0, help="minimum share of page starts alike")
     parser.add_argument("--require-ends", type=float, default=0.0, help="minimum share of line ends alike")
     args = parser.parse_args(argv)
+    details: list[str] = []
     if args.pdf:
-        rows = [compare(args.pdf[0].stem, read_rendering(args.pdf[0]), read_rendering(args.pdf[1]))]
+        tool, other = read_rendering(args.pdf[0]), read_rendering(args.pdf[1])
+        rows = [compare(args.pdf[0].stem, tool, other)]
+        if args.detail:
+            details.append(differing_starts(args.pdf[0].stem, tool, other))
     elif args.sources:
         out = args.out or Path(tempfile.mkdtemp(prefix="compare-renderings-"))
         rows = []
         for pdf in export(args.sources, out, args.profile):
             lo_pdf = render_docx(pdf.with_suffix(".docx"), args.cache)
-            rows.append(compare(pdf.stem, read_rendering(pdf), read_rendering(lo_pdf)))
+            tool, other = read_rendering(pdf), read_rendering(lo_pdf)
+            rows.append(compare(pdf.stem, tool, other))
+            if args.detail:
+                details.append(differing_starts(pdf.stem, tool, other))
     else:
         parser.error("give sources or --pdf TOOL OTHER")
     print(table(rows))
+    for detail in details:
+        if detail:
+            print(detail)
     failed = [r.name for r in rows if r.pages[0] != r.pages[1] or r.start_ratio < args.require_starts
               or r.end_ratio < args.require_ends or r.missing_in_other or r.missing_in_first]
     if args.require_starts or args.require_ends:

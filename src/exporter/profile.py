@@ -115,6 +115,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "renderer": {
         "name": str, "line_breaking": str, "autospace_em": NUMBER, "hanging": str,
         "compress_punctuation": bool, "latin_face": bool, "docx_metrics": bool,
+        "portion_end_spacing": bool, "weak_follows_script": bool,
     },
     "docx": {
         "language": str, "footer_distance_mm": NUMBER, "header_distance_mm": NUMBER,

@@ -96,3 +96,21 @@ def test_alignment_skips_what_one_stream_lacks():
     pairs = compare_renderings.align("abcdef,ghijklmnop", "abcdefghijklmnop")
     assert [i for i, _ in pairs] == [k for k in range(17) if k != 6]
     assert [j for _, j in pairs] == list(range(16))
+
+
+def test_detail_names_the_first_line_end_apart_before_a_page_that_starts_differently(tmp_path):
+    tool = [["alpha beta gamma", "delta epsilon"], ["zeta eta", "theta"]]
+    other = [["alpha beta", "gamma delta epsilon"], ["zeta eta", "theta"]]
+    same = compare_renderings.differing_starts(
+        "same", compare_renderings.read_rendering(_pdf(tmp_path / "t.pdf", tool)),
+        compare_renderings.read_rendering(_pdf(tmp_path / "t2.pdf", tool)))
+    assert same == ""
+    moved = [["alpha beta gamma", "delta"], ["epsilon zeta eta", "theta"]]
+    detail = compare_renderings.differing_starts(
+        "moved", compare_renderings.read_rendering(_pdf(tmp_path / "m.pdf", moved)),
+        compare_renderings.read_rendering(_pdf(tmp_path / "o.pdf", other)))
+    lines = detail.splitlines()
+    assert lines[0] == "moved page 2: tool starts 'epsilonzet', LO 'zetaetathe'"
+    # The first line end apart on the way there: the tool's first line, LibreOffice's first line.
+    assert lines[1] == "  first line end apart: tool p1 'alphabetagamma'"
+    assert lines[2].strip() == "LO   p1 'alphabeta'"

@@ -106,3 +106,26 @@ def test_invisible_characters():
 ])
 def test_display_width_counts_wide_and_fullwidth_characters(text, units, width):
     assert cjk.display_width(text, units) == width
+
+
+@pytest.mark.parametrize("text, scripts", [
+    # A weak mark takes the script of the character before it; "·" (Latin-1) is Western.
+    ("广“334”“622”等", "AALLLLLLLLLA"),
+    ("京滇·澜", "AALA"),
+    ("11.“编外", "LLLLAA"),
+    ("15%，煤", "LLLAA"),
+    # Weak marks that open a paragraph take the first strong script after them.
+    ("“十四五”", "AAAAA"),
+    ("2025—2027年", "LLLLLLLLLA"),
+])
+def test_libreoffice_scripts_follow_the_character_before(text, scripts):
+    assert "".join(s[0].upper() for s in cjk.libreoffice_scripts(text)) == scripts
+
+
+@pytest.mark.parametrize("before, after, joined", [
+    ("、", "5", True), ("。", "1", True), ("，", "Q", True), ("）", "2", True),
+    ("、", "五", False), ("；", "5", False), ("增", "5", False),
+])
+def test_libreoffice_keeps_a_closing_mark_with_a_following_digit_or_letter(before, after, joined):
+    assert cjk.joins_across("libreoffice", before, after) is joined
+    assert cjk.joins_across("word", before, after) is False

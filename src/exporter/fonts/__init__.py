@@ -196,9 +196,19 @@ class FontSet:
     # (official face the profile names, the installed family printed instead) for each role
     # whose own face is a substitute, in role order.
     substitutes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Each role's Latin face, for a renderer model that sets a weak character (a curly quote
+    # after "16") in the Western face by its context ([renderer] weak_follows_script).
+    western: dict[str, LoadedFont] = field(default_factory=dict)
 
     def font(self, role: str, char: str) -> LoadedFont:
         return self.per_char.get((role, char)) or self.primary[role]
+
+    def western_font(self, role: str, char: str) -> LoadedFont | None:
+        """The role's Latin face when it has a glyph for `char`, else None."""
+        font = self.western.get(role)
+        if font is None or ord(char) not in (font.font.face.charToGlyph or {}):
+            return None
+        return font
 
     def fonts(self) -> list[LoadedFont]:
         seen: dict[str, LoadedFont] = {}
@@ -287,6 +297,12 @@ def prepare_fonts(profile: Profile, chars_by_role: Mapping[str, Iterable[str]],
         if face not in loaded:  # a role with no characters still needs its font for metrics
             loaded[face] = load_font(face, frozenset())
     fontset = FontSet({role: loaded[face] for role, face in faces.items()})
+    if profile.renderer.latin_face and profile.renderer.weak_follows_script:
+        for role_name in faces:
+            latin_face = resolve_latin(profile.role(role_name))
+            if latin_face is not None and latin_face.outline == "TrueType":
+                # A TrueType face is embedded by what is drawn, so no character list is needed.
+                fontset.western[role_name] = loaded.get(latin_face) or load_font(latin_face, frozenset())
     for role_name, face in faces.items():
         role = profile.role(role_name)
         if not is_official(face, role):

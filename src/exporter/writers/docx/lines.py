@@ -23,8 +23,8 @@ from typing import Sequence
 # Kinsoku, hanging and full width as Word and LibreOffice apply them, not as GB/T 15834 states
 # them: this module predicts those renderers (exporter.cjk says where they differ and why).
 from ...cjk import (
-    WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, docx_dashes, line_breaking_rules,
-    word_sets_full_width,
+    WORD_HANGING, WORD_NO_LINE_END, WORD_NO_LINE_START, autospaced, docx_dashes, is_latin_slot,
+    joins_across, libreoffice_scripts, line_breaking_rules, word_sets_full_width,
 )
 from ...profile import Profile
 
@@ -35,6 +35,8 @@ for _chars, _em in (
     ('"', 0.408), ("?acez", 0.444), ("^", 0.469), ("{}", 0.48), ("#$*0123456789_bdghknopquvxy", 0.5),
     ("~", 0.541), ("FPS", 0.556), ("+<=>", 0.564), ("ELTZ", 0.611), ("BCR", 0.667),
     ("ADGHKNOQUVXYw", 0.722), ("&m", 0.778), ("%", 0.833), ("M", 0.889), ("@", 0.921), ("W", 0.944),
+    # Marks a renderer may set in the Latin face after Western text ([renderer] weak_follows_script).
+    ("‘’·", 0.333), ("“”", 0.444), ("—…―", 1.0),
 ):
     for _c in _chars:
         _LATIN_EM[_c] = _em
@@ -77,9 +79,16 @@ class TextMetrics:
     hanging: frozenset[str] = WORD_HANGING
     no_start: frozenset[str] = WORD_NO_LINE_START
     no_end: frozenset[str] = WORD_NO_LINE_END
+    # [renderer] portion_end_spacing and weak_follows_script (LibreOffice: False, True).
+    portion_end_spacing: bool = True
+    weak_follows_script: bool = False
+    line_breaking: str = "word"        # [renderer] line_breaking, for its pair rules (joins_across)
 
     def advance(self, ch: str) -> float:
         return advance_em(ch) * self.size_pt + self.spacing_pt
+
+    def latin_advance(self, ch: str) -> float:
+        return _LATIN_EM.get(ch, _UNKNOWN_LATIN_EM) * self.size_pt + self.spacing_pt
 
 
 def renderer_metrics(profile: Profile, size_pt: float, spacing_pt: float) -> TextMetrics:
@@ -88,7 +97,8 @@ def renderer_metrics(profile: Profile, size_pt: float, spacing_pt: float) -> Tex
     renderer = profile.renderer
     no_start, no_end = line_breaking_rules(renderer.line_breaking)
     return TextMetrics(size_pt, spacing_pt, renderer.autospace_em, profile.docx.run_boundary_pt,
-                       profile.docx.line_fit_margin_pt, frozenset(renderer.hanging), no_start, no_end)
+                       profile.docx.line_fit_margin_pt, frozenset(renderer.hanging), no_start, no_end,
+                       renderer.portion_end_spacing, renderer.weak_follows_script, renderer.line_breaking)
 
 
 def rendered_width_pt(text: str, metrics: TextMetrics) -> float:
@@ -125,18 +135,23 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
             raw.append(_Token(latin, latin_width))
             latin, latin_width = "", 0.0
 
+    scripts = libreoffice_scripts(text) if metrics.weak_follows_script or not metrics.portion_end_spacing else []
     previous = ""
     for index, ch in enumerate(text):
-        width = metrics.advance(ch)
+        western = metrics.weak_follows_script and scripts[index] == "latin" and not is_latin_slot(ch)
+        width = metrics.latin_advance(ch) if western else metrics.advance(ch)
         if index in run_starts:
             width += metrics.run_boundary_pt
         if previous and _autospaced(previous, ch):
             width += metrics.autospace_em * metrics.size_pt
+        elif index and not metrics.portion_end_spacing and (index in run_starts or scripts[index] != scripts[index - 1]):
+            # No spacing after the last character of the portion before (LibreOffice).
+            width -= metrics.spacing_pt
         previous = ch
         if ch == " ":
             flush()
             raw.append(_Token(ch, width, is_space=True))
-        elif word_sets_full_width(ch):
+        elif word_sets_full_width(ch) and not western:
             flush()
             raw.append(_Token(ch, width))
         else:
@@ -151,7 +166,8 @@ def _tokens(runs: Sequence[str], metrics: TextMetrics) -> list[_Token]:
     stick_to_next = False
     for token in raw:
         first, last = token.text[0], token.text[-1]
-        if glued and not token.is_space and (stick_to_next or first in metrics.no_start):
+        if glued and not token.is_space and (stick_to_next or first in metrics.no_start
+                                             or joins_across(metrics.line_breaking, glued[-1].text[-1], first)):
             previous = glued[-1]
             previous.text += token.text
             previous.width += token.width

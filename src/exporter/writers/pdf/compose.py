@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence, assert_never
 
-from ...cjk import autospaced, line_breaking_rules
+from ...cjk import autospaced, is_latin_slot, joins_across, libreoffice_scripts, line_breaking_rules
 from ...diagnostics import WriterError
 from ...fonts import FontSet, LoadedFont
 from ...furniture import AttachmentPage, Furniture, attachment_pages, furniture
@@ -110,21 +110,31 @@ class Typesetter:
         # 标点挤压 only when the renderer model compresses (at most half a cell: the profile checks it).
         self.squeeze_fraction = profile.pdf.max_punctuation_compression if renderer.compress_punctuation else 0.0
         self.autospace_em = renderer.autospace_em
+        self.line_breaking = renderer.line_breaking
         self.no_start, self.no_end = line_breaking_rules(renderer.line_breaking)
         self.hangable = frozenset(renderer.hanging)
         self.docx_metrics = renderer.docx_metrics
+        self.portion_end_spacing = renderer.portion_end_spacing
+        self.weak_follows_script = renderer.weak_follows_script
 
     def size(self, role: str) -> float:
         return self.profile.role(role).size_pt
 
     def styled(self, segments: Sequence[tuple[str, str]]) -> tuple[str, list[LoadedFont], list[float]]:
         text_parts, fonts, sizes = [], [], []
+        scripts = libreoffice_scripts("".join(t for t, _ in segments)) if self.weak_follows_script else None
+        index = 0
         for text, role in segments:
             size = self.size(role)
             text_parts.append(text)
             for char in text:
-                fonts.append(self.fonts.font(role, char))
+                font = self.fonts.font(role, char)
+                if scripts is not None and scripts[index] == "latin" and not is_latin_slot(char):
+                    # A weak mark after Western text, or "·": the renderer sets it in the Latin face.
+                    font = self.fonts.western_font(role, char) or font
+                fonts.append(font)
                 sizes.append(size)
+                index += 1
         return "".join(text_parts), fonts, sizes
 
     def advances(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float]) -> list[float]:
@@ -148,16 +158,40 @@ class Typesetter:
         return self.width(text, role) + (self.geometry.base_spacing(size) if text else 0.0)
 
     def paragraph(self, segments: Sequence[tuple[str, str]], measure: Measure,
-                  joined: Sequence[bool] | None = None) -> list[PlacedLine]:
+                  joined: Sequence[bool] | None = None, runs: Sequence[str] = ()) -> list[PlacedLine]:
+        """`runs`: the texts of the .docx's runs of this paragraph, in order, where they are
+        more than one (a figure, a run-in heading's label); a renderer that leaves the spacing
+        out after a run's last character breaks lines by them."""
         text, fonts, sizes = self.styled(segments)
         advances = self.advances(text, fonts, sizes)
         squeezable = self.squeezable(text, fonts, sizes, advances)
         gaps = self.gaps(text, sizes)
+        if not self.portion_end_spacing and measure.fit_spacing:
+            for i in self.portion_ends(text, runs):
+                if not gaps[i]:
+                    gaps[i] = -measure.fit_spacing
         placed = []
+        pairs = [i for i in range(1, len(text)) if joins_across(self.line_breaking, text[i - 1], text[i])]
+        if pairs:
+            joined = list(joined) if joined is not None else [False] * len(text)
+            for i in pairs:
+                joined[i] = True
         for line in break_paragraph(text, advances, measure, squeezable, gaps, joined):
             placed.append(PlacedLine(line.x, tuple(_runs(text, fonts, sizes, advances, line.start, line.draw_end,
                                                          line.spacing, line.word_spacing, line.squeezed, gaps))))
         return placed
+
+    def portion_ends(self, text: str, runs: Sequence[str]) -> list[int]:
+        """Indices of the characters that end a text portion of the renderer inside `text`: the
+        last character of a run, and the last before a change between Asian and Western script."""
+        ends = set()
+        end = -1
+        for run in runs[:-1]:
+            end += len(run)
+            ends.add(end)
+        scripts = libreoffice_scripts(text)
+        ends.update(i for i in range(len(text) - 1) if scripts[i] != scripts[i + 1])
+        return sorted(i for i in ends if 0 <= i < len(text) - 1)
 
     def squeezable(self, text: str, fonts: Sequence[LoadedFont], sizes: Sequence[float],
                    advances: Sequence[float]) -> list[float]:
@@ -307,7 +341,8 @@ class _Composer:
     def heading(self, block: Heading) -> None:
         role = block.role
         indent = self.profile.body.heading_first_line_indent_chars
-        lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent))
+        lines = self.ts.paragraph([(block.printed, role)], self.ts.measure(role, indent),
+                                  runs=[block.label, *(inline.text for inline in block.inlines)])
         if block.centred:  # 第一章　总则, centred on the 版心 [articles scheme]
             lines = [self.ts.single(block.printed, role, (self.geometry.text_width - self.ts.width(block.printed, role)) / 2)]
         made = self.text_rows(lines, role, "heading", glue=True)
@@ -316,11 +351,14 @@ class _Composer:
 
     def paragraph(self, block: Paragraph) -> None:
         segments = []
+        runs: list[str] = []
         if block.lead is not None:
             segments.append((block.lead.printed, block.lead.role))
+            runs += [block.lead.label, *(inline.text for inline in block.lead.inlines)]
         segments.append((block.text, "body"))
+        runs += [inline.text for inline in block.inlines]
         indent = self.profile.body.first_line_indent_chars
-        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent)), "body", "text",
+        made = self.text_rows(self.ts.paragraph(segments, self.ts.measure("body", indent), runs=runs), "body", "text",
                               lead_chars=len(block.lead.printed) if block.lead is not None else 0)
         if made and block.lead is not None:
             made[0].bookmarks.append((block.lead.printed, block.lead.level))
