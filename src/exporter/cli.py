@@ -129,8 +129,10 @@ def _export(reporter: Reporter, sources: tuple[str, ...], formats: list[str], ou
                     # Keep messages on their own lines, not mixed into the bar.
                     click.echo("\r\033[K", nl=False, err=True)
                 reporter.diagnostics([d for d in outcome.diagnostics if not isinstance(d, SubstituteFaces)])
-                substitutes.extend(pair for d in outcome.diagnostics if isinstance(d, SubstituteFaces)
-                                   for pair in d.faces)
+                if outcome.ok and any(target.suffix == ".pdf" for target in outcome.outputs):
+                    # Said of a PDF that was written, not of one a refused set left unwritten.
+                    substitutes.extend(pair for d in outcome.diagnostics if isinstance(d, SubstituteFaces)
+                                       for pair in d.faces)
                 for target in outcome.outputs if outcome.ok else []:
                     reporter.detail(f"wrote {target}")
                 reporter.detail(f"{outcome.source}: {'done' if outcome.ok else 'failed'} in {outcome.seconds:.2f} s")

@@ -194,7 +194,7 @@ def errors(tmp_path: Path, body: str, front: str = "") -> list[str]:
 
 
 SIMPLE = """```table {#t1 caption="测试表" unit="件"}
-| 项目 | 数量 {#count} | 金额 {#amount unit="万元"} |
+| 项目 | 数量 {#count} | 金额（万元） {#amount unit="万元"} |
 |---|---|---|
 | 甲 {#a} | 3 | 1.5 |
 | 乙 {#b} | 22（其中修订16件） | 251000元 |
@@ -281,6 +281,11 @@ ERROR_CASES = {
     "malformed_key": ("```table {#t1}\n| 项目 | 甲 {#Bad-Key} |\n|---|---|\n| 一 {#a} | 1 |\n```\n", "6:11",
                       "malformed key 'Bad-Key'"),
     "unit_on_label": (HEAD + "| 一 {#a unit=\"件\"} | 1 | 2 |\n```\n", "8:9", "unit= belongs on a header cell"),
+    # The printed 单位 line would claim 分 for a column the workbook holds in %.
+    "column_unit_printed_nowhere": ("```table {#t1 unit=\"分\"}\n| 项目 | 权重 {#w unit=\"%\"} |\n|---|---|\n"
+                                    "| 一 {#a} | 30 |\n```\n", "6:15",
+                                    "this column's unit '%' is printed nowhere, and the table's unit line says "
+                                    "'单位：分': write it in the header, e.g. '权重（%）'"),
     "unknown_table_attribute": ("```table {#t1 colour=red}\n| 项目 | 甲 {#x} |\n|---|---|\n| 一 {#a} | 1 |\n```\n",
                                 "5:15", "unknown table attribute 'colour'"),
     "unknown_cell_attribute": ("```table {#t1}\n| 项目 | 甲 {#x nmae=\"q\"} |\n|---|---|\n| 一 {#a} | 1 |\n```\n",

@@ -307,6 +307,12 @@ class GridBuilder:
                                  f"{self.labels} makes the first {self.labels} column(s) labels (a row of headings "
                                  "inside the table is a header band: put a delimiter row under it)", slot.pos)
 
+    def _hides_unit(self, text: str, unit: str) -> bool:
+        """Whether a header's own unit differs from the table's printed 单位 line without the
+        header saying so."""
+        table_unit = self.attrs.values.get("unit")
+        return bool(table_unit) and unit.strip() != table_unit.strip() and unit.strip() not in text
+
     def _keyed_text(self, slot: Slot, allow_unit: bool) -> tuple[str, str | None, str | None]:
         raw = slot.raw
         if _SPAN.search(raw):
@@ -331,6 +337,13 @@ class GridBuilder:
                                      positions["unit"])
                 elif unit is not None and not unit.strip():
                     self.diags.error("'unit' is empty", positions["unit"])
+                elif unit is not None and self._hides_unit(text, unit):
+                    # The printed 单位 line would name the wrong unit for this column: a reader of the
+                    # page takes "30" under 权重 for 30 分 while the workbook says 30 %.
+                    table_unit = self.attrs.values.get("unit")
+                    self.diags.error(f"this column's unit '{unit}' is printed nowhere, and the table's unit line "
+                                     f"says '单位：{table_unit}': write it in the header, e.g. "
+                                     f"'{text}（{unit}）'", positions["unit"])
         for k, ch in enumerate(text):
             if ch in "{}" and not _escaped(text, k):
                 self.diags.error(f"stray '{ch}' in a cell: a key goes at the end as {{#key}}; escape it as "
