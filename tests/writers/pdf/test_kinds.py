@@ -228,8 +228,8 @@ def test_letter_note_breaks_after_the_phone_number_hyphen_as_libreoffice_does(ma
 def test_letter_text_keeps_14_pt_from_the_lower_double_line(tmp_path):
     # [L9] A full first page: its last line is the lowest text above the lower double line.
     text = (SOURCES["letter"].read_text(encoding="utf-8").split("\n---\n")[0] + "\n---\n\n"
-            + "\n\n".join("为提高行政执法质量，根据全县年度法治政府建设工作安排，我局拟组织开展行政执法案卷交叉评查。"
-                          for _ in range(14)) + "\n")
+            # One-line paragraphs, which widow control never moves: the first page fills to its last line.
+            + "\n\n".join("为提高行政执法质量，我局拟组织开展案卷交叉评查。" for _ in range(30)) + "\n")
     path = tmp_path / "long-letter.md"
     path.write_text(text, encoding="utf-8")
     _, _, pages = made_pdf(path)
