@@ -648,3 +648,23 @@ def test_unprinted_report_data_travels_as_custom_properties(tmp_path):
     assert values == {"地区": "某某省某某市某某县", "地区代码": "539901", "统计时期": "2024", "发文字号": "某政报〔2025〕3号"}
     assert [p.get("pid") for p in custom] == ["2", "3", "4", "5"]
     assert 'PartName="/docProps/custom.xml"' in types and "relationships/custom-properties" in rels
+
+
+def _with_body_lines_and_attachments(document, count: int):
+    """`_with_body_lines`, keeping the fixture's two-line 附件说明."""
+    from dataclasses import replace
+
+    made = _with_body_lines(document, count)
+    return replace(made, meta=replace(made.meta, attachments=document.meta.attachments))
+
+
+@pytest.mark.parametrize("paragraphs, moved", [
+    (6, False),     # 正文 ends on line 10: 附件说明 and 落款 follow on page 1
+    (18, True),     # ends on line 22: 附件说明 and 落款 would open page 2 without 正文
+])
+def test_the_attachment_note_alone_does_not_carry_the_signature_page(full_read, paragraphs, moved):
+    """The 附件说明 is not 正文: the page of the 署名 must hold a line of the text itself [G4]."""
+    document, profile = full_read
+    written = write_docx(_with_body_lines_and_attachments(document, paragraphs), profile)
+    _, page_break = _closing_shape(written)
+    assert page_break == ([f"第{paragraphs - 1}段。"] if moved else [])
