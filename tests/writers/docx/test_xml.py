@@ -668,3 +668,15 @@ def test_the_attachment_note_alone_does_not_carry_the_signature_page(full_read, 
     written = write_docx(_with_body_lines_and_attachments(document, paragraphs), profile)
     _, page_break = _closing_shape(written)
     assert page_break == ([f"第{paragraphs - 1}段。"] if moved else [])
+
+
+def test_imprint_and_attachment_note_are_ragged_right(full):
+    """The 抄送 and the 附件说明 break between names, so their lines are set flush left, never
+    justified or distributed across the measure [H3, F1]."""
+    assert attr(full.style("Imprint"), "w:pPr/w:jc", "val") == "left"
+    table = next(full.document.iter(q("w:tbl")))
+    paragraphs = list(table.iter(q("w:p"))) + full.paragraphs("Attachments")
+    assert paragraphs
+    for p in paragraphs:
+        assert attr(p, "w:pPr/w:jc", "val") in (None, "left")
+    assert attr(full.style("Attachments"), "w:pPr/w:jc", "val") == "left"

@@ -584,7 +584,9 @@ class _Composer:
             if not text:
                 continue
             label = ts.cells(label_text, role)
-            measure = ts.measure(role, first=side, rest=side + label, right=side)
+            # Ragged right: names are kept whole, so a line often ends early, and justifying it
+            # would spread its characters far apart ("某 某 县 人 民 法 院 ，") [H3].
+            measure = replace(ts.measure(role, first=side, rest=side + label, right=side), justify=False)
             rule = inner if rows else outer
             names = whole_names(text, label_text, profile.imprint.cc_separator)
             for k, line in enumerate(ts.paragraph([(text, role)], measure, names)):
