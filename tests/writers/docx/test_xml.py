@@ -680,3 +680,14 @@ def test_imprint_and_attachment_note_are_ragged_right(full):
     for p in paragraphs:
         assert attr(p, "w:pPr/w:jc", "val") in (None, "left")
     assert attr(full.style("Attachments"), "w:pPr/w:jc", "val") == "left"
+
+
+def test_the_minutes_last_paragraph_moves_with_its_heading_to_the_signature_page():
+    """The bundled 纪要 ends page 1 with its last heading and paragraph; the lists and the 落款
+    alone would open page 2 [G4]. The paragraph moves, and the heading before it with it, as
+    in the PDF: the page break sits on the heading."""
+    read = read_source(ROOT / "source" / "minutes-example.md")
+    written = write_docx(read.document, read.profile)
+    body = [e for e in written.document.find("w:body", NS) if e.tag == q("w:p")]
+    moved = [text_of(p) for p in body if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    assert len(moved) == 1 and moved[0].endswith("推进工作")
