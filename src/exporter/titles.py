@@ -25,7 +25,7 @@ from .cjk import NO_END, NO_START
 # Phrases kept whole; the longest match wins where they overlap. The organisation words keep a
 # 机构 name from breaking inside its kind ("人民 / 政府").
 _WHOLE_PHRASES = ("情况的报告", "工作的报告", "的报告", "的请示", "的通知", "的意见", "的函", "关于",
-                  "人民政府", "人民代表大会", "常务委员会", "委员会", "办公厅", "办公室")
+                  "政府", "人民政府", "人民代表大会", "常务委员会", "委员会", "办公厅", "办公室")
 # A place and the organ it names stay together ("某某县人民政府", never "某某县 / 人民政府").
 _PLACE_ORGAN = re.compile(r"[省市县区州旗盟镇乡](?:人民政府|人民代表大会|人民法院|人民检察院)")
 # Where an organisation's name likely runs: from a place (…县) to the word that names its kind,
@@ -40,10 +40,21 @@ _STRAY_LAST_LINE = -40
 _BREAK_BEFORE = (("关于", 6), ("情况的报告", 4), ("工作情况的报告", 4), ("的报告", 2), ("和", 2),
                  ("及", 2), ("与", 2), ("暨", 2), ("《", 2))
 _BREAK_AFTER = (("年度", 4), ("年", 2), ("、", 3), ("》", 2), ("印发", 4), ("转发", 4), ("设立", 2), ("成立", 2),
-                ("撤销", 2), ("和", -3), ("的", -100))
+                ("撤销", 2), ("组织", 2), ("和", -3), ("的", -100))
 _UNKNOWN_BOUNDARY = -6
 _FULL_LINE = -4
 _MAX_LINES = 4
+# A number stays with its unit and an ordinal with its 第 ("2026年", "第1次", "第一季度"), and a
+# run of them is one time phrase ("2026年第一季度", "2026年第1次"): never broken inside.
+_CHINESE_NUMERAL = "一二三四五六七八九十百千零〇两"
+_NUMBER_WITH_UNIT = re.compile(
+    rf"第(?:[0-9０-９]+|[{_CHINESE_NUMERAL}]+)(?:季度|次|号|期|届|批|轮|项|条|章|节|部分|阶段|年)?"
+    r"|[0-9０-９A-Za-z.．%％]+(?:年度|年|月份|月|日|季度|次|号|期|届|批|轮|个|项|件|人)?"
+    rf"|[{_CHINESE_NUMERAL}]季度")
+# After an ordinal the title moves on to what it counts ("…第1次 / 局长办公会议纪要").
+_AFTER_ORDINAL = 3
+# A line shorter than about half the longest unbalances the title (7.3.1 "长短适宜").
+_UNBALANCED = -12
 
 
 def break_title(title: str, max_chars: int, protected: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -57,6 +68,9 @@ def break_title(title: str, max_chars: int, protected: tuple[str, ...] = ()) -> 
     for match in re.finditer(r"《[^《》]*》", title):
         for i in range(match.start() + 1, match.end()):
             scores[i] += _INSIDE_BOOK_TITLE
+    for start, end in _number_phrases(title):
+        if end < len(title) and title[end - 1] in "次届期批轮":
+            scores[end] += _AFTER_ORDINAL
     for match in _ORGANISATION.finditer(title):
         for i in range(match.start() + 1, match.end()):
             scores[i] += _INSIDE_ORGANISATION
@@ -92,7 +106,7 @@ def _split(title: str, cuts: tuple[int, ...]) -> tuple[str, ...]:
 
 def _forbidden_breaks(title: str, protected: tuple[str, ...], max_chars: int) -> set[int]:
     forbidden: set[int] = set()
-    spans = [m.span() for m in re.finditer(r"[0-9A-Za-z.．%]+(?:年度|年)?", title)]
+    spans = _number_phrases(title)
     spans.extend(m.span() for m in _PLACE_ORGAN.finditer(title))
     for phrase in (*protected, *_WHOLE_PHRASES):
         if phrase:
@@ -103,6 +117,17 @@ def _forbidden_breaks(title: str, protected: tuple[str, ...], max_chars: int) ->
         if title[i] in NO_START or title[i - 1] in NO_END or title[i - 1] == "的":
             forbidden.add(i)
     return forbidden
+
+
+def _number_phrases(title: str) -> list[tuple[int, int]]:
+    """Spans of numbers with their units and ordinals, adjacent ones joined into one phrase."""
+    phrases: list[tuple[int, int]] = []
+    for match in _NUMBER_WITH_UNIT.finditer(title):
+        start, end = match.span()
+        if phrases and phrases[-1][1] == start:
+            start = phrases.pop()[0]
+        phrases.append((start, end))
+    return phrases
 
 
 def _boundary_score(title: str, i: int) -> float:
@@ -127,10 +152,14 @@ def _shape_score(lines: tuple[str, ...], max_chars: int) -> float:
     score = sum(_FULL_LINE for n in lengths if n >= max_chars)
     if lengths[-1] <= 3 or lines[-1] in _WHOLE_PHRASES:
         score += _STRAY_LAST_LINE
+    if 2 * min(lengths) < max(lengths) - 1:
+        score += _UNBALANCED
     if len(lengths) >= 4:
         return score - (max(lengths) - min(lengths))  # past the 2–3-line shapes, balance reads best
     if len(set(lengths)) < len(lengths):
-        score -= 8  # equal lengths look like a block, not a title
+        # Equal lengths look like a block, not a title; two equal lines still beat a break
+        # inside a word or a lopsided pair.
+        score -= 3 if len(lengths) == 2 else 8
     if len(lengths) == 2:
         score += 3 if lengths[0] > lengths[1] else -1  # 上长下短 (倒梯形) is preferred
         score -= abs(lengths[0] - lengths[1]) / 4 if min(lengths) < max_chars / 3 else 0

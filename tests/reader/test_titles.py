@@ -126,3 +126,79 @@ def test_a_book_title_that_fits_a_line_is_not_broken():
 def test_an_organisation_name_is_not_broken(title, name):
     lines = break_title(title, 20, (ISSUER,))
     assert any(name in line for line in lines), lines
+
+
+@pytest.mark.parametrize("title, issuers, expected", [
+    # Never inside a number with its unit or an ordinal: not "2026年第 / 1次".
+    ("某某县财政局2026年第1次局长办公会议纪要", ("某某县财政局",),
+     ("某某县财政局2026年第1次", "局长办公会议纪要")),
+    # "2026年第一季度" is one time phrase.
+    ("某某县人民政府办公室关于做好2026年第一季度安全生产工作的通知", ("某某县人民政府办公室",),
+     ("某某县人民政府办公室关于做好", "2026年第一季度安全生产工作的通知")),
+    # Not "关于2026年度 / (20 characters)": no line under about half of the longest.
+    ("关于2026年度某某县农村集体经济组织财务审计结果的公告", (),
+     ("关于2026年度某某县农村集体经济组织", "财务审计结果的公告")),
+    # Two lines rather than the issuer alone on a short first line of three.
+    ("某某县司法局关于商请协助开展2025年度行政执法案卷交叉评查的函", ("某某县司法局",),
+     ("某某县司法局关于商请协助开展2025年度", "行政执法案卷交叉评查的函")),
+    # Not "…政 / 府…" nor the issuer alone over a line more than twice as long.
+    ("青岚县人民政府2023年政府信息公开工作年度报告", ("青岚县人民政府",),
+     ("青岚县人民政府2023年", "政府信息公开工作年度报告")),
+])
+def test_titles_keep_number_phrases_whole_and_lines_balanced(title, issuers, expected):
+    assert break_title(title, 20, issuers) == expected
+
+
+@pytest.mark.parametrize("title, phrase", [
+    ("某某县财政局2026年第1次局长办公会议纪要", "2026年第1次"),
+    ("某某县人民政府办公室关于做好2026年第一季度安全生产工作的通知", "2026年第一季度"),
+    ("某某县人民政府关于召开第十二届人民代表大会第3次会议有关事项的通知", "第十二届"),
+    ("某某县人民政府关于2025年12月份全县安全生产检查情况的通报", "2025年12月份"),
+])
+def test_a_number_phrase_is_never_split(title, phrase):
+    lines = break_title(title, 20)
+    assert "".join(lines) == title
+    assert any(phrase in line for line in lines)
+
+
+BALANCED_TITLES = [
+    "关于2026年度某某县农村集体经济组织财务审计结果的公告",
+    "某某县财政局2026年第1次局长办公会议纪要",
+    "某某县人民政府办公室关于做好2026年第一季度安全生产工作的通知",
+    "某某县司法局关于商请协助开展2025年度行政执法案卷交叉评查的函",
+    "青岚县人民政府2023年政府信息公开工作年度报告",
+    "某某县人民政府关于印发某某县行政执法公示制度实施办法的通知",
+]
+
+
+@pytest.mark.parametrize("title", BALANCED_TITLES)
+def test_no_line_is_under_about_half_of_the_longest(title):
+    lengths = [len(line) for line in break_title(title, 20)]
+    assert 2 * min(lengths) >= max(lengths) - 1
+
+
+@pytest.mark.parametrize("title", [
+    "某某县财政局2026年第1次局长办公会议纪要",
+    "关于2026年度某某县农村集体经济组织财务审计结果的公告",
+])
+def test_the_docx_and_the_pdf_print_the_same_title_lines(tmp_path, title):
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from exporter.writers.docx import write as write_docx
+    from support.pdf import text_lines, write_pdf
+
+    path = tmp_path / "t.md"
+    path.write_text(f"---\ntitle: {title}\nissuer: 某某县财政局\ndate: 2026-02-01\n---\n\n正文一段。\n", encoding="utf-8")
+    read = read_source(path)
+    expected = list(break_title(title, 20, ("某某县财政局",)))
+    pdf_title = [ln.text for ln in text_lines(write_pdf(read.document, read.profile)) if ln.size == 22.0]
+    out = io.BytesIO()
+    write_docx(read.document, read.profile, out)
+    body = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    docx_title = ["".join(p.itertext()) for p in body.iterfind(".//w:p", ns)
+                  if p.find("w:pPr/w:pStyle[@w:val='Title']", ns) is not None]
+    assert pdf_title == docx_title == expected

@@ -648,3 +648,46 @@ def test_unprinted_report_data_travels_as_custom_properties(tmp_path):
     assert values == {"地区": "某某省某某市某某县", "地区代码": "539901", "统计时期": "2024", "发文字号": "某政报〔2025〕3号"}
     assert [p.get("pid") for p in custom] == ["2", "3", "4", "5"]
     assert 'PartName="/docProps/custom.xml"' in types and "relationships/custom-properties" in rels
+
+
+def _with_body_lines_and_attachments(document, count: int):
+    """`_with_body_lines`, keeping the fixture's two-line 附件说明."""
+    from dataclasses import replace
+
+    made = _with_body_lines(document, count)
+    return replace(made, meta=replace(made.meta, attachments=document.meta.attachments))
+
+
+@pytest.mark.parametrize("paragraphs, moved", [
+    (6, False),     # 正文 ends on line 10: 附件说明 and 落款 follow on page 1
+    (18, True),     # ends on line 22: 附件说明 and 落款 would open page 2 without 正文
+])
+def test_the_attachment_note_alone_does_not_carry_the_signature_page(full_read, paragraphs, moved):
+    """The 附件说明 is not 正文: the page of the 署名 must hold a line of the text itself [G4]."""
+    document, profile = full_read
+    written = write_docx(_with_body_lines_and_attachments(document, paragraphs), profile)
+    _, page_break = _closing_shape(written)
+    assert page_break == ([f"第{paragraphs - 1}段。"] if moved else [])
+
+
+def test_imprint_and_attachment_note_are_ragged_right(full):
+    """The 抄送 and the 附件说明 break between names, so their lines are set flush left, never
+    justified or distributed across the measure [H3, F1]."""
+    assert attr(full.style("Imprint"), "w:pPr/w:jc", "val") == "left"
+    table = next(full.document.iter(q("w:tbl")))
+    paragraphs = list(table.iter(q("w:p"))) + full.paragraphs("Attachments")
+    assert paragraphs
+    for p in paragraphs:
+        assert attr(p, "w:pPr/w:jc", "val") in (None, "left")
+    assert attr(full.style("Attachments"), "w:pPr/w:jc", "val") == "left"
+
+
+def test_the_minutes_last_paragraph_moves_with_its_heading_to_the_signature_page():
+    """The bundled 纪要 ends page 1 with its last heading and paragraph; the lists and the 落款
+    alone would open page 2 [G4]. The paragraph moves, and the heading before it with it, as
+    in the PDF: the page break sits on the heading."""
+    read = read_source(ROOT / "source" / "minutes-example.md")
+    written = write_docx(read.document, read.profile)
+    body = [e for e in written.document.find("w:body", NS) if e.tag == q("w:p")]
+    moved = [text_of(p) for p in body if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    assert len(moved) == 1 and moved[0].endswith("推进工作")

@@ -83,6 +83,24 @@ def test_no_agency_name_is_split_across_lines_of_the_cc(tmp_path):
     assert names == CC
 
 
+def test_a_cc_line_ending_early_on_a_whole_name_is_ragged_not_letter_spaced(tmp_path):
+    """Names are kept whole, so a 抄送 line may end well short of the measure: it is set ragged
+    right with the 版记's normal spacing, never spread to the edge ("某 某 县 人 民 法 院 ，") [H3]."""
+    cc = ["某某县人民代表大会常务委员会办公室", "某某县中国人民政治协商会议委员会办公室", "县委办", "某某县人民法院",
+          "某某县人民检察院", "某某县某某某某某某某某某某某委员会"]
+    markdown = ("---\ntitle: 测试抄送\nissuer: 某某县人民政府\ndate: 2025-01-20\n"
+                f"cc: [{', '.join(cc)}]\nprinted_by: 某某县人民政府办公室\nprinted_on: 2025-01-20\n---\n\n正文一段。\n")
+    document, profile = read_markdown(tmp_path, markdown)
+    lines = [ln for ln in text_lines(write_pdf(document, profile)) if abs(ln.size - 14.0) < 0.05 and ln.baseline <= BOTTOM]
+    cc_lines = [ln for ln in lines if "印发" not in ln.text]
+    assert len(cc_lines) >= 3
+    short = [ln for ln in cc_lines if ln.x1 < RIGHT - 14.0 - 14.0]     # ends a character or more early
+    assert short
+    for line in cc_lines:
+        gaps = [b["x0"] - a["x1"] for a, b in zip(line.chars, line.chars[1:])]
+        assert max(gaps) < 0.5, line.text            # 4号 ideographs sit edge to edge on the 版记's grid
+
+
 def test_the_signature_never_stands_with_one_line_on_the_last_page(seed_read):
     """The seed's last paragraph ends on the 21st line of a page: the blank line above the 署名
     gives way (GB/T 9704 7.3.5.5) so the 署名 closes that page, rather than a last page with one

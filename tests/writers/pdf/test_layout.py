@@ -307,3 +307,29 @@ def test_imprint_moves_to_a_new_page_when_the_last_is_full(tmp_path):
     data = write_pdf(document, profile)
     assert page_count(data) == 2
     assert rules(data, 1) == [] and len(rules(data, 2)) == 3
+
+
+@pytest.mark.parametrize("extra_chars", range(28, 28 * 6, 28))
+def test_the_sealed_signature_page_carries_text_not_only_the_attachment_note(tmp_path, extra_chars):
+    """The seal, 署名 and date never stand on a page with nothing but the 附件说明 above them: the
+    附件说明 is not 正文 [G4, S10]. The text's length moves the page break across the closing."""
+    import io
+    import shutil
+
+    import pdfplumber
+
+    from support.paths import FIXTURES
+
+    shutil.copy(FIXTURES / "seal.png", tmp_path / "seal.png")
+    text = "字" * (26 + 28 * 14 + extra_chars)
+    source = (f"---\ntitle: 标题\nissuer: 某某县人民政府\ndate: 2025-01-20\nseal: seal.png\n"
+              f"attachments: [某某县统计表, 某某县名单]\n---\n\n{text}\n")
+    document, profile = read_markdown(tmp_path, source)
+    data = write_pdf(document, profile)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        seal_pages = [n for n, page in enumerate(pdf.pages, start=1) if page.images]
+    assert len(seal_pages) == 1
+    lines = [ln for ln in body_lines(text_lines(data)) if ln.page == seal_pages[0]]
+    note = next(k for k, ln in enumerate(lines) if ln.text.startswith("附件："))
+    assert lines[note - 1].text.startswith("字")
+    assert lines[note - 1].baseline < lines[note].baseline

@@ -263,7 +263,11 @@ class _WordWriter:
                     flow.restart(placed.lines + made.lines)
                 case _:
                     assert_never(block)
-            last_start, last_element = placed.lines, len(placed.elements)
+            if not isinstance(previous, Heading):
+                # Where the last block starts with the headings right before it: when it moves
+                # to the 落款's page [G4] they go with it, as the PDF moves them (a page break
+                # on the paragraph would leave them at the foot of the page before).
+                last_start, last_element = placed.lines, len(placed.elements)
             previous = block
             placed.extend(made)
             placed.lines = flow.position

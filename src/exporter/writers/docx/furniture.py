@@ -86,7 +86,7 @@ class FurnitureLayout:
         """附件说明, 署名, 成文日期 and 附注 after `used` grid lines of text, and whether the last
         正文 paragraph must move to a new page.
 
-        The 署名 and the date must share a page with 正文 (or the 附件说明) [G4]. When the
+        The 署名 and the date must share a page with 正文, not only the 附件说明 [G4]. When the
         standard blank line would push them over, it is dropped, as 7.3.5.5 allows adjusting
         spacing; when even that fails, the last paragraph moves to the next page with them (a
         page break, not keep-with-next, which Word and LibreOffice apply differently).
@@ -105,7 +105,8 @@ class FurnitureLayout:
             wanted = self._signature_blank_lines()
             for blanks in range(wanted, -1, -1):
                 last = text_end + blanks + signature.lines - 1
-                if (text_end - 1) // per_page == last // per_page:
+                # The 附件说明 and a 纪要's lists are not 正文: the page must hold a line of the text.
+                if (used - 1) // per_page == last // per_page:
                     break
             else:
                 blanks, move_last = wanted, True

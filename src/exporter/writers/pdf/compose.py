@@ -368,7 +368,11 @@ class _Composer:
         wrapped lines align with the first character of the name above [F1]."""
         if not self.stuff.attachments:
             return
-        self.blank(self.profile.attachments.blank_lines_before)
+        # The 附件说明 alone is not 正文: with a 落款 below, the last line of text goes with it [G4].
+        signed = self._signed()
+        if signed and self.rows:
+            self.rows[-1].glue_next = True
+        self.blank(self.profile.attachments.blank_lines_before, glue=signed)
         unit = self.geometry.char_unit(self.ts.size("body"))
         left = self.profile.attachments.indent_chars * unit
         label = self.ts.cells(self.stuff.attachment_label, "body")
@@ -377,7 +381,13 @@ class _Composer:
             rest = left + label + self.ts.cells(number, "body")
             # Not justified: stretching the first line would move "1." off the column "2." starts in.
             measure = replace(self.ts.measure("body", first=first, rest=rest), justify=False)
-            self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text")
+            self.text_rows(self.ts.paragraph([(text, "body")], measure), "body", "text", glue=signed)
+
+    def _signed(self) -> bool:
+        """Whether a 署名, 成文日期 or seal follows the text (what [G4] keeps with 正文)."""
+        stuff = self.stuff
+        return bool(stuff.issuer or stuff.date or stuff.sealed or stuff.co_issuers or stuff.signoff_lines
+                    or stuff.signature_seals)
 
     def minutes_lists(self) -> None:
         """纪要: 出席, 请假, 列席 one blank line below the 正文 (or 附件说明), 左空二字, the label in
@@ -385,12 +395,17 @@ class _Composer:
         if not self.stuff.minutes_lists:
             return
         settings = self.profile.minutes
-        self.blank(settings.blank_lines_before_lists)
+        # The lists are not 正文 either: the last line of text goes with them and the 落款 [G4].
+        signed = self._signed()
+        if signed and self.rows:
+            self.rows[-1].glue_next = True
+        self.blank(settings.blank_lines_before_lists, glue=signed)
         left = settings.list_indent_chars * self.geometry.char_unit(self.ts.size("body"))
         for label, names in self.stuff.minutes_lists:
             rest = left + self.ts.cells(label, settings.label_role)
             measure = self.ts.measure("body", first=left, rest=rest)
-            self.text_rows(self.ts.paragraph([(label, settings.label_role), (names, "body")], measure), "body", "text")
+            self.text_rows(self.ts.paragraph([(label, settings.label_role), (names, "body")], measure), "body", "text",
+                           glue=signed)
 
     def attachment_head(self, page: AttachmentPage) -> None:
         """An attachment's first page: its label flush left on line 1 ("附件2", 3号黑体, no colon)
@@ -607,7 +622,9 @@ class _Composer:
             if not text:
                 continue
             label = ts.cells(label_text, role)
-            measure = ts.measure(role, first=side, rest=side + label, right=side)
+            # Ragged right: names are kept whole, so a line often ends early, and justifying it
+            # would spread its characters far apart ("某 某 县 人 民 法 院 ，") [H3].
+            measure = replace(ts.measure(role, first=side, rest=side + label, right=side), justify=False)
             rule = inner if rows else outer
             names = whole_names(text, label_text, profile.imprint.cc_separator)
             for k, line in enumerate(ts.paragraph([(text, role)], measure, names)):
