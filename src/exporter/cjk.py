@@ -217,7 +217,7 @@ def display_width(text: str, wide_units: int = 2) -> int:
     an Excel column of Latin digits."""
     if text.isascii():
         return len(text)
-    wide = sum(1 for ch in text if not ch.isascii() and _is_wide(ch))
+    wide = sum(map(_is_wide, text))  # each character's answer cached: C-level loop, no unicodedata call
     return len(text) + wide * (wide_units - 1)
 
 
