@@ -62,3 +62,57 @@ def test_an_empty_list_is_a_located_error_from_check_and_all(tmp_path, front, me
     expected = f"{path}:{message} (remove the key to leave it out)\n"
     assert checked.endswith(expected) and exported.endswith(expected)
     assert checked.count(": error: ") == 1 and exported.count(": error: ") == 1
+
+
+# -- 3. a format contradicting the kind, a signer or a seal that would not be printed ---------
+
+HEAD = "issuer: 某某县人民政府\ndate: 2025-03-10\ndoc_number: 某政〔2025〕1号\n"
+
+
+@pytest.mark.parametrize("front, messages", [
+    ("kind: 令\nformat: minutes\nsigner: 张某", [
+        "7:9: error: 'format: minutes' contradicts 'kind: 令': a 令 is printed in the 命令 format ('format: order') "
+        "(drop 'format' or change 'kind') [L1, M1, J1]",
+        "8:1: error: 'signer' (签发人) is not printed in a 纪要: remove it (only a 上行文 in the document format and a "
+        "命令 show a 签发人) [K11, M5]"]),
+    ("format: letter\nkind: 令\nsigner: 张某", [
+        "6:9: error: 'format: letter' contradicts 'kind: 令': a 令 is printed in the 命令 format ('format: order') "
+        "(drop 'format' or change 'kind') [L1, M1, J1]",
+        "8:1: error: 'signer' (签发人) is not printed in a 信函: remove it (only a 上行文 in the document format and a "
+        "命令 show a 签发人) [K11, M5]"]),
+    ("kind: 纪要\nformat: letter", [
+        "7:9: error: 'format: letter' contradicts 'kind: 纪要': a 纪要 is printed in the 纪要 format "
+        "('format: minutes') (drop 'format' or change 'kind') [L1, M1, J1]"]),
+    ("kind: 通知\nformat: order", [
+        "7:9: error: 'format: order' contradicts 'kind: 通知': the 命令 and 纪要 formats are only for a 命令 (令) and "
+        "a 纪要, not a 通知 (drop 'format' or change 'kind') [L1, M1, J1]"]),
+    ("kind: 请示\nformat: letter\nsigner: 张某", [
+        "8:1: error: 'signer' (签发人) is not printed in a 信函: remove it (only a 上行文 in the document format and a "
+        "命令 show a 签发人) [K11, M5]"]),
+])
+def test_a_format_contradicting_the_kind_and_an_unprinted_signer_are_errors(tmp_path, front, messages):
+    path = tmp_path / "doc.md"
+    for output in check_and_all(tmp_path, HEAD + front):
+        assert [line for line in output.splitlines() if ": error: " in line] == [f"{path}:{m}" for m in messages]
+
+
+def test_a_letter_may_carry_any_other_kind(tmp_path):
+    path = write(tmp_path, HEAD + "kind: 通知\nformat: letter")
+    result = run("check", path, tmp_path)
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_an_order_without_signer_is_a_check_warning(tmp_path):
+    path = write(tmp_path, HEAD + "kind: 令")
+    result = run("check", path, tmp_path)
+    assert result.exit_code == 0
+    assert result.output == (f"{path}:6:7: warning: the 署名 of a 命令 is its 签发人's 职务 and name: add 'signer' "
+                             "(and 'signer_title') [M5]\n")
+
+
+def test_a_seal_with_neither_issuer_nor_date_is_an_error(tmp_path):
+    shutil.copy(FIXTURES / "seal.png", tmp_path / "seal.png")
+    path = tmp_path / "doc.md"
+    for output in check_and_all(tmp_path, "seal: seal.png"):
+        assert output.endswith(f"{path}:3:1: error: a seal presses on the 署名 and the 成文日期, and there is neither: "
+                               "it would not be printed; add 'issuer' and 'date' [G2, S3]\n")

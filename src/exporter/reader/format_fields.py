@@ -30,6 +30,10 @@ def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str
     if chosen is not None and chosen not in FORMATS:
         src.diags.error(f"'format' must be one of {', '.join(FORMATS)}, not {chosen!r}", value_pos("format"))
         ok = False
+    elif chosen is not None and kind is not None and _format_contradicts(chosen, kind):
+        src.diags.error(f"'format: {chosen}' contradicts 'kind: {kind}': {_KIND_IS_PRINTED[kind]} "
+                        "(drop 'format' or change 'kind') [L1, M1, J1]", value_pos("format"))
+        ok = False
     fields["format"] = chosen or KIND_FORMATS.get(kind or "")
     for key in ("attendees", "absent", "observers"):
         names = text_list(key)
@@ -63,9 +67,39 @@ def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str
         src.diags.error(f"{len(seals)} seals for {len(issuers)} issuer(s): a joint document carries one seal per "
                         "issuer, in the issuers' order [S5]", value_pos("seal"))
         ok = False
+    elif seals and not issuers and data.get("date") is None:
+        src.diags.error("a seal presses on the 署名 and the 成文日期, and there is neither: it would not be printed; "
+                        "add 'issuer' and 'date' [G2, S3]", key_pos["seal"])
+        ok = False
     fields["seals"] = seals
     fields["seal"] = seals[0] if seals else None
     return _order_signoff_fields(src, data, key_pos, value_pos, text_list, fields, signers) if ok else None
+
+
+_FORMAT_NAMES = {"letter": "信函", "order": "命令", "minutes": "纪要"}
+_KIND_IS_PRINTED = {
+    **{kind: f"a {kind} is printed in the {_FORMAT_NAMES[fmt]} format ('format: {fmt}')"
+       for kind, fmt in KIND_FORMATS.items()},
+    **{kind: f"the 命令 and 纪要 formats are only for a 命令 (令) and a 纪要, not a {kind}"
+       for kind in ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函")},
+}
+
+
+def _format_contradicts(chosen: str, kind: str) -> bool:
+    """A 纪要 and a 命令 have a 式样 of their own, and those 式样 belong to them alone; the 信函
+    format carries any other 文种 [L1, M1, J1]."""
+    implied = KIND_FORMATS.get(kind)
+    if implied is not None:
+        return chosen != implied
+    return chosen in ("order", "minutes") and kind in _KIND_IS_PRINTED
+
+
+def effective_format(data: dict[str, Any], kind: str | None) -> str | None:
+    """The format the document is printed in: 'format' as written, else the one its kind implies."""
+    chosen = data.get("format")
+    if isinstance(chosen, str) and chosen.strip():
+        return chosen.strip()
+    return KIND_FORMATS.get(kind or "")
 
 
 def _order_signoff_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any,
@@ -169,12 +203,15 @@ def warn_incomplete_format(src: SourceLines, meta: Metadata) -> None:
                               fallback)
     if meta.format == "order" and meta.doc_number is None:
         src.diags.warning("a 命令 carries its 令号: add 'doc_number' (e.g. 第3号) [M3]", fallback)
+    if meta.format == "order" and not meta.signers and not meta.signature_seals:
+        src.diags.warning("the 署名 of a 命令 is its 签发人's 职务 and name: add 'signer' (and 'signer_title') [M5]",
+                          fallback)
     if meta.format == "letter" and meta.doc_number is None:
         src.diags.warning("a 信函 carries its 发文字号: add 'doc_number' [L7]", fallback)
     if len(meta.seals) == 1 and len(meta.issuers) > 1:
         src.diags.warning(f"one seal for {len(meta.issuers)} issuers: a joint document carries one seal per issuer, "
                           "side by side; give 'seal' as a list in the issuers' order [S5]", meta.position_of("seal"))
-    if meta.seal is not None:
+    if meta.seal is not None and (meta.issuer or meta.date is not None):
         if not meta.issuer:
             src.diags.warning("a seal presses on the 署名: add 'issuer' [G2, S3]", meta.position_of("seal"))
         if meta.date is None:
