@@ -4,6 +4,8 @@ error (or a `check` warning), the same from `exporter check` and `exporter all`,
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +118,58 @@ def test_a_seal_with_neither_issuer_nor_date_is_an_error(tmp_path):
     for output in check_and_all(tmp_path, "seal: seal.png"):
         assert output.endswith(f"{path}:3:1: error: a seal presses on the 署名 and the 成文日期, and there is neither: "
                                "it would not be printed; add 'issuer' and 'date' [G2, S3]\n")
+
+
+# -- 2. a seal that passes `check` decodes in `all` ---------------------------------------------
+
+def png_with_header(width: int, height: int) -> bytes:
+    """A PNG's signature and IHDR claiming `width`×`height` 8-bit grey pixels, and no pixels."""
+    import struct
+    import zlib
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def damaged_seal() -> bytes:
+    """The fixture seal with its compressed pixels overwritten: header and chunk layout intact."""
+    raw = bytearray((FIXTURES / "seal.png").read_bytes())
+    start = raw.index(b"IDAT") + 4
+    raw[start + 2:start + 60] = bytes(range(58))
+    return bytes(raw)
+
+
+SEALED = "issuer: 甲县人民政府\ndate: 2025-03-10\n"
+
+
+@pytest.mark.parametrize("key, front, seal, message", [
+    ("seal", SEALED + "seal: s.png", png_with_header(100000, 100000),
+     "5:7: error: seal 's.png' is 100000×100000 pixels; at most 16000000 are read ([seal] max_pixels; a 42 mm seal "
+     "at 600 dpi is about 1000×1000)"),
+    ("seal", SEALED + "seal: s.png", png_with_header(4001, 4000),
+     "5:7: error: seal 's.png' is 4001×4000 pixels; at most 16000000 are read ([seal] max_pixels; a 42 mm seal "
+     "at 600 dpi is about 1000×1000)"),
+    ("seal", SEALED + "seal: s.png", damaged_seal(),
+     "5:7: error: seal 's.png' is a damaged PNG: its image data cannot be decoded (truncated or corrupt)"),
+    ("seal", SEALED + "seal: s.png", (FIXTURES / "seal.png").read_bytes()[:400],
+     "5:7: error: seal 's.png' is a damaged PNG: its image data cannot be decoded (truncated or corrupt)"),
+    ("signature_seal", SEALED + "kind: 令\ndoc_number: 第1号\nsigner: 张三\nsigner_title: 县长\nsignature_seal: s.png",
+     damaged_seal(),
+     "9:17: error: signature_seal 's.png' is a damaged PNG: its image data cannot be decoded (truncated or corrupt)"),
+])
+def test_a_seal_too_large_in_pixels_or_undecodable_is_an_error_at_its_value(tmp_path, key, front, seal, message):
+    (tmp_path / "s.png").write_bytes(seal)
+    path = tmp_path / "doc.md"
+    for output in check_and_all(tmp_path, front):
+        assert [line for line in output.splitlines() if ": error: " in line] == [f"{path}:{message}"]
+
+
+def test_the_pixel_limit_is_the_profiles_and_pillows_bomb_warning_is_never_printed(tmp_path):
+    from PIL import Image
+    # 9500×9500 is over Pillow's own warning threshold (89,478,485 pixels); one bit a pixel keeps it small.
+    Image.new("1", (9500, 9500)).save(tmp_path / "s.png")
+    (tmp_path / "big.toml").write_text('extends = "gbt9704"\n\n[seal]\nmax_pixels = 100000000\n', encoding="utf-8")
+    path = write(tmp_path, SEALED + "profile: big.toml\nseal: s.png")
+    # A process of its own: pytest would catch the warning that the command must not print.
+    proc = subprocess.run([sys.executable, "-m", "exporter", "check", str(path)], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")

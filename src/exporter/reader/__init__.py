@@ -123,7 +123,7 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     meta = reconcile(meta, attachments, src)
     meta = _title_lines(src, meta, profile)
     if meta.seals or meta.signature_seals:
-        meta = read_seals(src, meta, base_dir, profile.seal.max_file_bytes)
+        meta = read_seals(src, meta, base_dir, profile.seal.max_file_bytes, profile.seal.max_pixels)
     if meta.registry is None and profile.registry is not None:
         # The profile's registry applies to a source that names none; the source's own key wins.
         meta = dataclasses.replace(meta, registry=profile.registry,

@@ -136,14 +136,14 @@ def _order_signoff_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[
     return fields if ok else None
 
 
-def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int) -> Metadata:
+def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int, max_pixels: int) -> Metadata:
     """`meta` with the bytes of every seal and 签名章 it names (None in `seal_png` when one is
     wrong: each is an error located at its own value) [G2, S5, S9, S12]."""
     pngs: dict[str, tuple[bytes | None, ...]] = {}
     for key, paths in (("seal", meta.seals), ("signature_seal", meta.signature_seals)):
         pngs[key] = tuple(_read_png(src, key, written,
                                     meta.position_of(f"{key}[{i}]") or meta.position_of(key) or src.at(2),
-                                    base_dir, max_bytes)
+                                    base_dir, max_bytes, max_pixels)
                           for i, written in enumerate(paths))
     seals, stamps = pngs["seal"], pngs["signature_seal"]
     good_seals = tuple(p for p in seals if p is not None)
@@ -155,9 +155,9 @@ def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int)
 
 
 def _read_png(src: SourceLines, key: str, written: str, where: Position, base_dir: Path,
-              max_bytes: int) -> bytes | None:
-    """A PNG's bytes; a missing file, a file that is not a PNG or one over `max_bytes` is an
-    error at `where` [G2, S12]."""
+              max_bytes: int, max_pixels: int) -> bytes | None:
+    """A PNG's bytes; a missing file, a file that is not a PNG, one over `max_bytes` or
+    `max_pixels`, or one whose image data cannot be decoded is an error at `where` [G2, S12]."""
     path = base_dir / written
     try:
         size = path.stat().st_size
@@ -175,10 +175,39 @@ def _read_png(src: SourceLines, key: str, written: str, where: Position, base_di
     except OSError as exc:
         src.diags.error(f"{key} '{written}' cannot be read: {exc.strerror or exc}", where)
         return None
-    if png_size(raw) is None:
+    size_px = png_size(raw)
+    if size_px is None:
         src.diags.error(f"{key} '{written}' is not a PNG image", where)
         return None
+    width, height = size_px
+    if width * height > max_pixels:
+        src.diags.error(f"{key} '{written}' is {width}×{height} pixels; at most {max_pixels} are read ([seal] "
+                        "max_pixels; a 42 mm seal at 600 dpi is about 1000×1000)", where)
+        return None
+    if not _decodes(raw):
+        src.diags.error(f"{key} '{written}' is a damaged PNG: its image data cannot be decoded (truncated or "
+                        "corrupt)", where)
+        return None
     return raw
+
+
+def _decodes(raw: bytes) -> bool:
+    """Whether Pillow decodes every pixel of `raw`: the writers decode it too, and a damaged
+    image found there would stop `all` after `check` passed. The pixel count is checked
+    before this, so Pillow's own decompression-bomb guard is silenced, never printed."""
+    import io
+    import warnings
+
+    from PIL import Image   # only a source with a seal pays for importing Pillow
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw), formats=("PNG",)) as image:
+                image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, MemoryError):
+        return False
+    return True
 
 
 def png_size(raw: bytes) -> tuple[int, int] | None:
