@@ -173,3 +173,52 @@ def test_the_pixel_limit_is_the_profiles_and_pillows_bomb_warning_is_never_print
     # A process of its own: pytest would catch the warning that the command must not print.
     proc = subprocess.run([sys.executable, "-m", "exporter", "check", str(path)], capture_output=True, text=True)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+# -- 4. attachments -------------------------------------------------------------------------------
+
+NOTICE = "kind: 通知\nissuer: 某某县人民政府\ndate: 2025-03-10"
+
+
+def attachments_source(tmp_path, divs: str):
+    return write(tmp_path, NOTICE, "正文一段。\n\n" + divs)
+
+
+def test_a_long_attachment_title_and_a_closing_marker_on_the_opening_line_are_errors(tmp_path):
+    long_title = "很长的标题" * 60
+    path = tmp_path / "doc.md"
+    for output in check_and_all(tmp_path, NOTICE, f"正文一段。\n\n::: attachment {long_title}\n\n内容。\n\n:::\n\n"
+                                                 "::: attachment 甲 :::\n\n内容。\n\n:::\n"):
+        assert [line for line in output.splitlines() if ": error: " in line] == [
+            f"{path}:10:1: error: attachment title has 300 characters; at most 255 fit, as for the document's title",
+            f"{path}:16:1: error: the closing ':::' of an attachment goes on a line of its own, after its last "
+            "paragraph, not on the '::: attachment 标题' line"]
+
+
+def test_an_empty_attachment_and_two_with_one_title_are_check_warnings(tmp_path):
+    path = attachments_source(tmp_path, "::: attachment 甲\n\n:::\n\n::: attachment 乙\n\n内容。\n\n:::\n\n"
+                                        "::: attachment 乙\n\n内容。\n\n:::\n")
+    result = run("check", path, tmp_path)
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{path}:10:1: warning: attachment '甲' is empty: it prints a page with its label and title only [F8]\n"
+        f"{path}:20:1: warning: attachment '乙' has the same title as the one at line 14: the 附件说明 lists both "
+        "alike [F11]\n")
+
+
+def test_an_attachment_title_is_unescaped_as_the_body_is(tmp_path):
+    from exporter.reader import read_source
+    path = attachments_source(tmp_path, "::: attachment \\[试行\\] 办法\n\n内容。\n\n:::\n")
+    assert run("check", path, tmp_path).output == ""
+    document = read_source(path).document
+    assert [a.title for a in document.attachments] == ["[试行] 办法"]
+    assert document.meta.attachments == ("[试行] 办法",)
+
+
+def test_a_marker_line_inside_a_table_fence_does_not_close_the_attachment(tmp_path):
+    path = tmp_path / "doc.md"
+    table = '```table {#t1 caption="表" unit="件" labels=1}\n| 项目 | 数 {#n} |\n|---|---|\n:::\n| 甲 {#a} | 5 |\n```\n'
+    for output in check_and_all(tmp_path, NOTICE, f"正文一段。\n\n::: attachment 表\n\n{table}\n后文。\n\n:::\n"):
+        # The ':::' is a line of the table, read (and refused) by the table reader; the attachment goes on.
+        assert [line for line in output.splitlines() if ": error: " in line] == [
+            f"{path}:15:1: error: a line in a table is a row ('| … |') or, after the rows, a note ('注：…')"]
