@@ -222,3 +222,37 @@ def test_a_marker_line_inside_a_table_fence_does_not_close_the_attachment(tmp_pa
         # The ':::' is a line of the table, read (and refused) by the table reader; the attachment goes on.
         assert [line for line in output.splitlines() if ": error: " in line] == [
             f"{path}:15:1: error: a line in a table is a row ('| … |') or, after the rows, a note ('注：…')"]
+
+
+# -- 5. where a seal file may be ----------------------------------------------------------------
+
+def test_a_seal_outside_the_source_folder_or_absolute_is_read(tmp_path):
+    from exporter.reader import read_source
+    library = tmp_path / "印章库"
+    library.mkdir()
+    shutil.copy(FIXTURES / "seal.png", library / "county.png")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for written in ("../印章库/county.png", str(library / "county.png")):
+        path = write(sources, SEALED + f"seal: {written}")
+        assert run("check", path, tmp_path).output == ""
+        assert read_source(path).document.meta.seal_png == (FIXTURES / "seal.png").read_bytes()
+
+
+def test_a_seal_that_is_a_device_a_fifo_or_a_folder_is_refused_unopened(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "fifo.png")            # opening it would wait for a writer forever
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    (tmp_path / "folder.png").mkdir()
+    path = tmp_path / "doc.md"
+    for name in ("fifo.png", "zero.png", "folder.png", "/dev/null"):
+        for output in check_and_all(tmp_path, SEALED + f"seal: {name}"):
+            assert [line for line in output.splitlines() if ": error: " in line] == [
+                f"{path}:5:7: error: seal '{name}' is not a regular file (a folder, a device or a FIFO)"]
+
+
+def test_a_missing_absolute_seal_path_is_not_called_relative(tmp_path):
+    missing = tmp_path / "无.png"
+    path = tmp_path / "doc.md"
+    for output in check_and_all(tmp_path, SEALED + f"seal: {missing}"):
+        assert output.endswith(f"{path}:5:7: error: seal '{missing}' not found\n")

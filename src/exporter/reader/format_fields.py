@@ -162,7 +162,9 @@ def _read_png(src: SourceLines, key: str, written: str, where: Position, base_di
     try:
         size = path.stat().st_size
         if not path.is_file():
-            src.diags.error(f"{key} '{written}' is not a file", where)
+            # A folder, a device (/dev/zero never ends) or a FIFO (its read waits for a writer) is
+            # refused before it is opened; a link is followed to what it names.
+            src.diags.error(f"{key} '{written}' is not a regular file (a folder, a device or a FIFO)", where)
             return None
         if size > max_bytes:
             src.diags.error(f"{key} '{written}' is {size} bytes; at most {max_bytes} are read (a seal is a "
@@ -170,7 +172,8 @@ def _read_png(src: SourceLines, key: str, written: str, where: Position, base_di
             return None
         raw = path.read_bytes()
     except FileNotFoundError:
-        src.diags.error(f"{key} '{written}' not found (a path relative to the source)", where)
+        relative = "" if Path(written).is_absolute() else " (a path relative to the source)"
+        src.diags.error(f"{key} '{written}' not found{relative}", where)
         return None
     except OSError as exc:
         src.diags.error(f"{key} '{written}' cannot be read: {exc.strerror or exc}", where)
