@@ -81,7 +81,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
     "signature": {"blank_lines_before": int, "right_indent_chars": NUMBER, "date_shift_chars": NUMBER},
     "seal": {
-        "diameter_mm": NUMBER, "max_file_bytes": int, "blank_lines_before": int, "date_right_indent_chars": NUMBER,
+        "diameter_mm": NUMBER, "max_file_bytes": int, "max_pixels": int, "blank_lines_before": int, "date_right_indent_chars": NUMBER,
         "centre_above_signature_pt": NUMBER, "joint_gap_mm": NUMBER, "seals_per_row": int,
     },
     "letter": {

@@ -244,7 +244,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("xlsx", "print_header"): Template(("title",)), ("xlsx", "print_footer"): Template(("title",)),
     ("data", "registry"): NON_EMPTY,
     ("recipients", "max_head_lines"): AT_LEAST_ONE, ("recipients", "record_label"): NON_EMPTY,
-    ("seal", "diameter_mm"): POSITIVE, ("seal", "max_file_bytes"): AT_LEAST_ONE,
+    ("seal", "diameter_mm"): POSITIVE, ("seal", "max_file_bytes"): AT_LEAST_ONE, ("seal", "max_pixels"): AT_LEAST_ONE,
     ("seal", "blank_lines_before"): NOT_NEGATIVE, ("seal", "date_right_indent_chars"): NOT_NEGATIVE,
     ("letter", "mark_top_from_page_mm"): NOT_NEGATIVE, ("letter", "mark_size_pt"): POSITIVE,
     ("letter", "rule_gap_mm"): NOT_NEGATIVE, ("letter", "rule_length_mm"): POSITIVE,

@@ -166,6 +166,8 @@ BAD_VALUES = [
      "[seal] diameter_mm must be greater than 0, not 0"),
     ("joint seals that may touch [S5]", "joint_gap_mm = 3.0", "joint_gap_mm = 0",
      "[seal] joint_gap_mm must be greater than 0, not 0"),
+    ("seal of no pixels", "max_pixels = 16000000", "max_pixels = 0",
+     "[seal] max_pixels must be at least 1, not 0"),
     ("no joint seal in a row [S6]", "seals_per_row = 3", "seals_per_row = 0",
      "[seal] seals_per_row must be at least 1, not 0"),
     ("签名章 of no size [S9]", "signature_seal_height_mm = 15.0", "signature_seal_height_mm = 0",

@@ -28,7 +28,7 @@ from ..diagnostics import Diagnostic, Diagnostics, ProfileError, SourceError
 from ..model import Document, Indicator, Metadata, Position, SourceInfo
 from ..profile import Profile, load_profile
 from ..titles import break_title
-from .attachments import read_attachments, reconcile, split_body
+from .attachments import read_attachments, reconcile, split_body, track_fences
 from .blocks import BlockReader
 from .front_matter import read_front_matter
 from .inline import InlineReader
@@ -44,6 +44,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark").use(front_matter_plugin).use(attrs_plugin, spans=True)
     # `::: attachment 标题` … `:::` (reader/attachments.py).
     md.use(container_plugin, name="attachment")
+    track_fences(md, "container_attachment")
     md.enable("table").enable("strikethrough")
     # Keep escapes as their own tokens, so a stray '[' in literal text can be told apart
     # from an escaped one.
@@ -123,7 +124,7 @@ def _build(src: SourceLines, text: str, source: SourceInfo, profile: Profile | N
     meta = reconcile(meta, attachments, src)
     meta = _title_lines(src, meta, profile)
     if meta.seals or meta.signature_seals:
-        meta = read_seals(src, meta, base_dir, profile.seal.max_file_bytes)
+        meta = read_seals(src, meta, base_dir, profile.seal.max_file_bytes, profile.seal.max_pixels)
     if meta.registry is None and profile.registry is not None:
         # The profile's registry applies to a source that names none; the source's own key wins.
         meta = dataclasses.replace(meta, registry=profile.registry,

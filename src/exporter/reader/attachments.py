@@ -12,6 +12,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from ..furniture import attachment_label
@@ -19,6 +22,7 @@ from ..model import Attachment, Block, Metadata, Position
 from ..profile import Profile
 from .blocks import BlockReader
 from .inline import InlineReader
+from .limits import PROPERTY_LIMIT
 from .tables import TableReader
 from .text import SourceLines
 
@@ -26,6 +30,56 @@ OPEN = "container_attachment_open"
 CLOSE = "container_attachment_close"
 _INFO = re.compile(r"^\s*attachment(?:\s*\{(?P<attributes>[^{}]*)\})?\s*(?P<title>.*?)\s*$")
 _ISSUED = re.compile(r"^\s*(?:issued|issued\s*=\s*(?:true|\"true\"))\s*$")
+
+
+_FENCE = re.compile(r"^ {0,3}(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
+# Added to the indent of the lines inside a fence while the container rule looks for its ':::',
+# so it takes them for indented code and passes over them; any width of 4 or more would do.
+_HIDDEN_INDENT = 1000
+
+
+def track_fences(md: MarkdownIt, rule_name: str) -> None:
+    """Make the container rule `rule_name` skip the lines inside a fenced block.
+
+    mdit-py-plugins' container rule looks for its closing ':::' line by line and does not know
+    fences, so a ':::' line inside a ```table fence closed the attachment and left the table's
+    rest as stray text. The rule passes over indented code; the lines inside a fence are made to
+    look indented while it runs, and restored before anything else reads them."""
+    ruler = md.block.ruler
+    index = ruler.__find__(rule_name)
+    container_rule = ruler.__rules__[index].fn
+
+    def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if silent:
+            return container_rule(state, start_line, end_line, silent)
+        hidden = _fenced_lines(state, start_line + 1, end_line)
+        for line in hidden:
+            state.sCount[line] += _HIDDEN_INDENT
+        try:
+            return container_rule(state, start_line, end_line, silent)
+        finally:
+            for line in hidden:
+                state.sCount[line] -= _HIDDEN_INDENT
+
+    ruler.at(rule_name, rule, {"alt": ruler.__rules__[index].alt})
+
+
+def _fenced_lines(state: StateBlock, first: int, end: int) -> list[int]:
+    """The lines inside fenced blocks (not the fence lines themselves) from `first` to `end`."""
+    inside: list[int] = []
+    opening: str | None = None
+    for line in range(first, end):
+        text = state.src[state.bMarks[line]:state.eMarks[line]]
+        found = _FENCE.match(text)
+        if opening is None:
+            if found and not (found["marker"][0] == "`" and "`" in found["info"]):
+                opening = found["marker"]
+        elif found and found["marker"][0] == opening[0] and len(found["marker"]) >= len(opening) \
+                and not found["info"].strip():
+            opening = None
+        else:
+            inside.append(line)
+    return inside
 
 
 def split_body(tokens: list[Token], src: SourceLines) -> tuple[list[Token], list[tuple[Token, Token, list[Token]]]]:
@@ -80,7 +134,14 @@ def read_attachments(divs: list[tuple[Token, Token, list[Token]]], src: SourceLi
         if match is None:
             src.diags.error("write an attachment as '::: attachment 标题'", pos)
         else:
-            title = match.group("title")
+            title = unescapeAll(match.group("title"))   # '\[' is '[' here, as in the body
+            if title.endswith(":::") and not match.group("title").endswith("\\:::"):
+                src.diags.error("the closing ':::' of an attachment goes on a line of its own, after its last "
+                                "paragraph, not on the '::: attachment 标题' line", pos)
+                title = title[:-3].rstrip()
+            if len(title) > PROPERTY_LIMIT:
+                src.diags.error(f"attachment title has {len(title)} characters; at most {PROPERTY_LIMIT} fit, as for "
+                                "the document's title", pos)
             attributes = match.group("attributes")
             if attributes is not None:
                 if _ISSUED.match(attributes):
@@ -94,11 +155,19 @@ def read_attachments(divs: list[tuple[Token, Token, list[Token]]], src: SourceLi
     count = sum(1 for _, issued, _ in headers if not issued)
     attachments = []
     number = 0
+    seen: dict[str, Position] = {}
     for (title, issued, pos), (_, _, inner) in zip(headers, divs):
         if not issued:
             number += 1
         section = (title if issued else attachment_label(profile, number, count),)
         blocks: list[Block] = BlockReader(src, profile, inline, tables, scheme, section).read(inner, finish=False)
+        if not blocks:
+            src.diags.warning(f"attachment '{title}' is empty: it prints a page with its label and title only [F8]",
+                              pos)
+        if title and title in seen:
+            src.diags.warning(f"attachment '{title}' has the same title as the one at line {seen[title].line}: the "
+                              "附件说明 lists both alike [F11]", pos)
+        seen.setdefault(title, pos)
         attachments.append(Attachment(number=0 if issued else number, title=title, blocks=tuple(blocks),
                                       pos=pos, issued=issued))
     return tuple(attachments)

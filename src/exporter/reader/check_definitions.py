@@ -29,6 +29,9 @@ def check_definitions(src: SourceLines, value: Any, node: yaml.Node | None, offs
     if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode):
         src.diags.error("'checks' must be a list of checks", pos)
         return []
+    if not value:
+        src.diags.error("'checks' must be a list of checks, not an empty list (remove the key to leave it out)", pos)
+        return []
     defs = []
     seen: set[str] = set()
     for item, item_node in zip(value, node.value):

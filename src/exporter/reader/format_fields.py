@@ -30,6 +30,10 @@ def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str
     if chosen is not None and chosen not in FORMATS:
         src.diags.error(f"'format' must be one of {', '.join(FORMATS)}, not {chosen!r}", value_pos("format"))
         ok = False
+    elif chosen is not None and kind is not None and _format_contradicts(chosen, kind):
+        src.diags.error(f"'format: {chosen}' contradicts 'kind: {kind}': {_KIND_IS_PRINTED[kind]} "
+                        "(drop 'format' or change 'kind') [L1, M1, J1]", value_pos("format"))
+        ok = False
     fields["format"] = chosen or KIND_FORMATS.get(kind or "")
     for key in ("attendees", "absent", "observers"):
         names = text_list(key)
@@ -63,9 +67,39 @@ def read_format_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str
         src.diags.error(f"{len(seals)} seals for {len(issuers)} issuer(s): a joint document carries one seal per "
                         "issuer, in the issuers' order [S5]", value_pos("seal"))
         ok = False
+    elif seals and not issuers and data.get("date") is None:
+        src.diags.error("a seal presses on the 署名 and the 成文日期, and there is neither: it would not be printed; "
+                        "add 'issuer' and 'date' [G2, S3]", key_pos["seal"])
+        ok = False
     fields["seals"] = seals
     fields["seal"] = seals[0] if seals else None
     return _order_signoff_fields(src, data, key_pos, value_pos, text_list, fields, signers) if ok else None
+
+
+_FORMAT_NAMES = {"letter": "信函", "order": "命令", "minutes": "纪要"}
+_KIND_IS_PRINTED = {
+    **{kind: f"a {kind} is printed in the {_FORMAT_NAMES[fmt]} format ('format: {fmt}')"
+       for kind, fmt in KIND_FORMATS.items()},
+    **{kind: f"the 命令 and 纪要 formats are only for a 命令 (令) and a 纪要, not a {kind}"
+       for kind in ("决议", "决定", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函")},
+}
+
+
+def _format_contradicts(chosen: str, kind: str) -> bool:
+    """A 纪要 and a 命令 have a 式样 of their own, and those 式样 belong to them alone; the 信函
+    format carries any other 文种 [L1, M1, J1]."""
+    implied = KIND_FORMATS.get(kind)
+    if implied is not None:
+        return chosen != implied
+    return chosen in ("order", "minutes") and kind in _KIND_IS_PRINTED
+
+
+def effective_format(data: dict[str, Any], kind: str | None) -> str | None:
+    """The format the document is printed in: 'format' as written, else the one its kind implies."""
+    chosen = data.get("format")
+    if isinstance(chosen, str) and chosen.strip():
+        return chosen.strip()
+    return KIND_FORMATS.get(kind or "")
 
 
 def _order_signoff_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, Position], value_pos: Any,
@@ -102,14 +136,14 @@ def _order_signoff_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[
     return fields if ok else None
 
 
-def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int) -> Metadata:
+def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int, max_pixels: int) -> Metadata:
     """`meta` with the bytes of every seal and 签名章 it names (None in `seal_png` when one is
     wrong: each is an error located at its own value) [G2, S5, S9, S12]."""
     pngs: dict[str, tuple[bytes | None, ...]] = {}
     for key, paths in (("seal", meta.seals), ("signature_seal", meta.signature_seals)):
         pngs[key] = tuple(_read_png(src, key, written,
                                     meta.position_of(f"{key}[{i}]") or meta.position_of(key) or src.at(2),
-                                    base_dir, max_bytes)
+                                    base_dir, max_bytes, max_pixels)
                           for i, written in enumerate(paths))
     seals, stamps = pngs["seal"], pngs["signature_seal"]
     good_seals = tuple(p for p in seals if p is not None)
@@ -121,14 +155,16 @@ def read_seals(src: SourceLines, meta: Metadata, base_dir: Path, max_bytes: int)
 
 
 def _read_png(src: SourceLines, key: str, written: str, where: Position, base_dir: Path,
-              max_bytes: int) -> bytes | None:
-    """A PNG's bytes; a missing file, a file that is not a PNG or one over `max_bytes` is an
-    error at `where` [G2, S12]."""
+              max_bytes: int, max_pixels: int) -> bytes | None:
+    """A PNG's bytes; a missing file, a file that is not a PNG, one over `max_bytes` or
+    `max_pixels`, or one whose image data cannot be decoded is an error at `where` [G2, S12]."""
     path = base_dir / written
     try:
         size = path.stat().st_size
         if not path.is_file():
-            src.diags.error(f"{key} '{written}' is not a file", where)
+            # A folder, a device (/dev/zero never ends) or a FIFO (its read waits for a writer) is
+            # refused before it is opened; a link is followed to what it names.
+            src.diags.error(f"{key} '{written}' is not a regular file (a folder, a device or a FIFO)", where)
             return None
         if size > max_bytes:
             src.diags.error(f"{key} '{written}' is {size} bytes; at most {max_bytes} are read (a seal is a "
@@ -136,15 +172,45 @@ def _read_png(src: SourceLines, key: str, written: str, where: Position, base_di
             return None
         raw = path.read_bytes()
     except FileNotFoundError:
-        src.diags.error(f"{key} '{written}' not found (a path relative to the source)", where)
+        relative = "" if Path(written).is_absolute() else " (a path relative to the source)"
+        src.diags.error(f"{key} '{written}' not found{relative}", where)
         return None
     except OSError as exc:
         src.diags.error(f"{key} '{written}' cannot be read: {exc.strerror or exc}", where)
         return None
-    if png_size(raw) is None:
+    size_px = png_size(raw)
+    if size_px is None:
         src.diags.error(f"{key} '{written}' is not a PNG image", where)
         return None
+    width, height = size_px
+    if width * height > max_pixels:
+        src.diags.error(f"{key} '{written}' is {width}×{height} pixels; at most {max_pixels} are read ([seal] "
+                        "max_pixels; a 42 mm seal at 600 dpi is about 1000×1000)", where)
+        return None
+    if not _decodes(raw):
+        src.diags.error(f"{key} '{written}' is a damaged PNG: its image data cannot be decoded (truncated or "
+                        "corrupt)", where)
+        return None
     return raw
+
+
+def _decodes(raw: bytes) -> bool:
+    """Whether Pillow decodes every pixel of `raw`: the writers decode it too, and a damaged
+    image found there would stop `all` after `check` passed. The pixel count is checked
+    before this, so Pillow's own decompression-bomb guard is silenced, never printed."""
+    import io
+    import warnings
+
+    from PIL import Image   # only a source with a seal pays for importing Pillow
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw), formats=("PNG",)) as image:
+                image.load()
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, MemoryError):
+        return False
+    return True
 
 
 def png_size(raw: bytes) -> tuple[int, int] | None:
@@ -169,12 +235,15 @@ def warn_incomplete_format(src: SourceLines, meta: Metadata) -> None:
                               fallback)
     if meta.format == "order" and meta.doc_number is None:
         src.diags.warning("a 命令 carries its 令号: add 'doc_number' (e.g. 第3号) [M3]", fallback)
+    if meta.format == "order" and not meta.signers and not meta.signature_seals:
+        src.diags.warning("the 署名 of a 命令 is its 签发人's 职务 and name: add 'signer' (and 'signer_title') [M5]",
+                          fallback)
     if meta.format == "letter" and meta.doc_number is None:
         src.diags.warning("a 信函 carries its 发文字号: add 'doc_number' [L7]", fallback)
     if len(meta.seals) == 1 and len(meta.issuers) > 1:
         src.diags.warning(f"one seal for {len(meta.issuers)} issuers: a joint document carries one seal per issuer, "
                           "side by side; give 'seal' as a list in the issuers' order [S5]", meta.position_of("seal"))
-    if meta.seal is not None:
+    if meta.seal is not None and (meta.issuer or meta.date is not None):
         if not meta.issuer:
             src.diags.warning("a seal presses on the 署名: add 'issuer' [G2, S3]", meta.position_of("seal"))
         if meta.date is None:

@@ -29,6 +29,16 @@ FRONT_MATTER_KEYS = (
     *FORMAT_KEYS,
 )
 
+# What each list-valued key holds, for the message about an empty list.
+_LIST_NOUNS = {
+    "seal": "a path or a list of paths", "signature_seal": "a path or a list of paths",
+    "issuer": "a name or a list of names", "signer": "a name or a list of names",
+    "attendees": "a name or a list of names", "absent": "a name or a list of names",
+    "observers": "a name or a list of names", "cc": "a name or a list of names",
+    "issuer_mark": "a name or a list of names", "signer_title": "a 职务 or a list of them",
+    "attachments": "a title or a list of titles",
+}
+
 
 def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, list[checks_mod.CheckDefinition]]:
     content = token.content
@@ -120,6 +130,12 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
             return ()
         if isinstance(value, str):
             value = [value]
+        if value == []:
+            # An empty list is an error for every list-valued key, never "the key left out": `seal: []`
+            # or `issuer: []` is a value someone started and did not finish.
+            src.diags.error(f"'{key}' must be {_LIST_NOUNS.get(key, 'a text or a list of texts')}, not an empty "
+                            "list (remove the key to leave it out)", value_pos(key))
+            return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             src.diags.error(f"'{key}' must be a list of non-empty texts", value_pos(key))
             return ()
@@ -185,7 +201,10 @@ def read_front_matter(src: SourceLines, token: Token) -> tuple[Metadata | None, 
     if head_fields is None:
         ok = False
         head_fields = {}
-    format_fields = read_format_fields(src, data, key_pos, value_pos, text, text_list, head_fields.get("kind"),
+    # The kind as written even when another 版头 key is wrong, so a format contradicting it is reported too.
+    written_kind = data.get("kind").strip() if isinstance(data.get("kind"), str) else None
+    format_fields = read_format_fields(src, data, key_pos, value_pos, text, text_list,
+                                       head_fields.get("kind", written_kind),
                                        issuers, head_fields.get("signers", ()))
     if format_fields is None:
         ok = False

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ..model import Metadata, Position
+from .format_fields import effective_format
 from .text import SourceLines
 
 # The 15 文种 of 《党政机关公文处理工作条例》第八条; 命令 may be written 令.
@@ -100,8 +101,14 @@ def read_head_fields(src: SourceLines, data: dict[str, Any], key_pos: dict[str, 
     fields["secret_period"] = period
     fields["urgency"] = one_of("urgency", "紧急程度", URGENCIES, "K5")
     signers = text_list("signer")
-    signed_order = kind in ("命令", "令") or data.get("format") == "order"   # 签发人 signs a 命令 [M5]
-    if signers and fields["direction"] != "up" and not signed_order:
+    printed_in = effective_format(data, kind)
+    if signers and printed_in in ("letter", "minutes"):
+        # The 信函 and 纪要 版头 have no 签发人 line, and neither is signed by one [L1, J1].
+        src.diags.error(f"'signer' (签发人) is not printed in a {'信函' if printed_in == 'letter' else '纪要'}: "
+                        "remove it (only a 上行文 in the document format and a 命令 show a 签发人) [K11, M5]",
+                        key_pos["signer"])
+        ok = False
+    elif signers and fields["direction"] != "up" and printed_in != "order":   # 签发人 signs a 命令 [M5]
         src.diags.error("'signer' (签发人) is printed only on a 上行文: set 'direction: up' "
                         "(or a kind such as 请示 or 报告) [K11]", key_pos["signer"])
         ok = False
