@@ -50,7 +50,10 @@ def track_fences(md: MarkdownIt, rule_name: str) -> None:
     container_rule = ruler.__rules__[index].fn
 
     def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        if silent:
+        opening = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+        if silent or not opening.startswith(":::"):
+            # The rule is tried at every block; only an opening ':::' needs the fences found
+            # (scanning to the end for each block made a long source quadratic).
             return container_rule(state, start_line, end_line, silent)
         hidden = _fenced_lines(state, start_line + 1, end_line)
         for line in hidden:
