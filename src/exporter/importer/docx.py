@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, SourceError
 from ..numbering import chinese_numeral
-from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, read_table
+from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, read_table, take_label_line
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -273,17 +273,9 @@ def _with_tables(body):
 def _take_caption(items: list, table: ImportedTable) -> None:
     """The unit line and the caption right above a table become its attributes."""
     for pattern in (UNIT_LINE, CAPTION):
-        if not items or isinstance(items[-1], ImportedTable):
-            return
-        text = _paragraph_text(items[-1])[0].strip()
-        found = pattern.match(text)
-        if not found:
-            continue
-        if pattern is UNIT_LINE:
-            table.unit = found.group(1).strip()
-        else:
-            table.caption = found.group(2).strip()
-        items.pop()
+        if items and not isinstance(items[-1], ImportedTable) \
+                and take_label_line(pattern, _paragraph_text(items[-1])[0], table):
+            items.pop()
 
 
 def _body_paragraphs(body):

@@ -38,7 +38,7 @@ from statistics import median
 from .furniture import page_furniture
 from .lines import Removed
 from .markers import find_marker
-from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable
+from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, take_label_line
 
 NUMBER_TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 GAP = re.compile(r"[ \u3000]{2,}")
@@ -397,16 +397,8 @@ def _renumber_keys(table: ImportedTable) -> None:
 def _take_unit_and_caption(out: list[tuple[int, str]], table: ImportedTable) -> None:
     """A unit line ("单位：件") and a caption ("表3　…") right above the table become its attributes."""
     for pattern in (UNIT_LINE, CAPTION):
-        if not out:
-            return
-        found = pattern.match(out[-1][1].strip())
-        if not found:
-            continue
-        if pattern is UNIT_LINE:
-            table.unit = found.group(1).strip()
-        else:
-            table.caption = found.group(2).strip()
-        out.pop()
+        if out and take_label_line(pattern, out[-1][1], table):
+            out.pop()
 
 
 def _take_notes(out: list[tuple[int, str]], tables: dict[int, ImportedTable]) -> None:

@@ -39,7 +39,7 @@ from .markers import find_marker
 from .pdf_lines import PdfLine, page_lines
 from .pdf_tables import PdfTable, head_rows, join_tables, tables_of_page
 from .rejoin import _joiner
-from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, table_from_grid
+from .tables import CAPTION, NOTE, SENTINEL, UNIT_LINE, ImportedTable, table_from_grid, take_label_line
 
 MAX_PAGES = 2000            # a long budget report has a few hundred pages
 MAX_BYTES = 256 * 2**20
@@ -212,16 +212,8 @@ def _assemble(lines: list[PdfLine], tables: list[PdfTable], pages: int) -> PdfRe
 
 def _take_caption(physical: list[tuple[int, str]], hints: dict[int, ParagraphHint], table: ImportedTable) -> None:
     for pattern in (UNIT_LINE, CAPTION):
-        if not physical:
-            return
-        found = pattern.match(physical[-1][1].strip())
-        if not found:
-            continue
-        if pattern is UNIT_LINE:
-            table.unit = found.group(1).strip()
-        else:
-            table.caption = found.group(2).strip()
-        hints.pop(physical.pop()[0], None)
+        if physical and take_label_line(pattern, physical[-1][1], table):
+            hints.pop(physical.pop()[0], None)
 
 
 def _body_size(lines: list[PdfLine]) -> float:

@@ -197,3 +197,18 @@ def _slot(text: str) -> str:
 
 def _attr(text: str) -> str:
     return text.replace('"', "”")
+
+
+def take_label_line(pattern: re.Pattern[str], text: str, table: ImportedTable) -> bool:
+    """Whether `text` is the unit line ("单位：件", `UNIT_LINE`) or the caption ("表3　…",
+    `CAPTION`) `pattern` asks for; if so it becomes the table's attribute. Callers try
+    UNIT_LINE on the line right above a table, then CAPTION on the one above that."""
+    found = pattern.match(text.strip())
+    if not found:
+        return False
+    if pattern is UNIT_LINE:
+        table.unit = found.group(1).strip()
+    else:
+        table.caption = found.group(2).strip()
+    return True
+
