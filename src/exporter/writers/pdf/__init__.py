@@ -16,7 +16,8 @@ from ...furniture import furniture
 from ...model import Document
 from ...characters import characters_by_role, locate_character
 from ...profile import Profile
-from .compose import Typesetter, compose
+from .compose import compose
+from .typeset import Typesetter
 from .geometry import Geometry
 from .head import head_rows
 from .paginate import paginate

@@ -10,14 +10,15 @@ grid below it. What the head says is decided in exporter.furniture; this module 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
 from ...fonts import LoadedFont
 from ...furniture import Head
 from ...units import Mm
-from .compose import PlacedLine, Row, Typesetter
+from .compose import Row
+from .typeset import PlacedLine, Typesetter
 from .geometry import Geometry
 
 

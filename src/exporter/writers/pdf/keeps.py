@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:   # compose.py applies these rules as it sets each paragraph
-    from .compose import PlacedLine, Row
+    from .compose import Row
+    from .typeset import PlacedLine
 
 
 def glue_paragraph(rows: "Sequence[Row]", lead_chars: int = 0) -> None:

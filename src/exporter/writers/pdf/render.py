@@ -17,7 +17,8 @@ from ...model import Document
 from ...profile import Profile
 from ...timestamps import document_datetime
 from ...units import Mm
-from .compose import PlacedLine, SealRow, Typesetter
+from .compose import SealRow
+from .typeset import PlacedLine, Typesetter
 from .geometry import Geometry
 from .head import HeadRow, draw_head
 from .paginate import Page

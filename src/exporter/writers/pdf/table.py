@@ -19,7 +19,7 @@ from ...model import CellKind, Table, TableCell
 from .breaking import EPSILON
 
 if TYPE_CHECKING:
-    from .compose import PlacedLine
+    from .typeset import PlacedLine
 
 
 def line_width(line: PlacedLine) -> float:

@@ -27,7 +27,7 @@ from .breaking import EPSILON, Measure, break_allowed
 from .table import LaidCell, TableFlow, line_width
 
 if TYPE_CHECKING:
-    from .compose import PlacedLine, Typesetter
+    from .typeset import PlacedLine, Typesetter
 
 _ALIGNMENTS = ("left", "center", "right")
 
