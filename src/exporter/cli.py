@@ -237,8 +237,17 @@ def watch(reporter: Reporter, sources: tuple[str, ...], output: str, profile_nam
     _sources(sources)  # nothing to watch is a usage error now, not a silent wait
     folder = Path(output)
 
+    from .fonts import SubstituteFaces
+
+    said_faces: set[tuple[str, str]] = set()
+
     def report(outcome: SourceOutcome, what: str) -> None:
-        reporter.diagnostics(outcome.diagnostics)
+        # The substitute-face warning once per watch for each pair, not on every save.
+        new_faces = [d for d in outcome.diagnostics
+                     if isinstance(d, SubstituteFaces) and not set(d.faces) <= said_faces]
+        for d in new_faces:
+            said_faces.update(d.faces)
+        reporter.diagnostics([d for d in outcome.diagnostics if not isinstance(d, SubstituteFaces)] + new_faces)
         if outcome.ok:
             reporter.info(f"{outcome.source}: {what} in {outcome.seconds:.2f} s")
         else:

@@ -92,6 +92,14 @@ def test_watch_exports_each_save_keeps_the_last_good_outputs_and_exits_130(tmp_p
     assert code == 130 and not any("Traceback" in line for line in watcher.lines), watcher.lines
     assert watcher.lines[-1] == "exporter: stopped"
     assert not list(out.glob(".exporter-*.tmp"))
+    # The substitute-face warning (on a machine without the official fonts) is said once, not on
+    # every save: as often as a single export says it.
+    shutil.copy(GOOD, tmp_path / "good.md")
+    once = subprocess.run([sys.executable, "-m", "exporter", "all", "good.md", "-o", "again"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=DEADLINE)
+    assert once.returncode == 0, once.stderr
+    faces = "the PDF uses substitute faces"
+    assert sum(faces in line for line in watcher.lines) == sum(faces in line for line in once.stderr.splitlines())
 
 
 def test_watch_with_nothing_to_watch_is_a_usage_error(tmp_path):
