@@ -121,7 +121,7 @@ def test_a_lower_bound_is_never_equal_and_a_failed_inequality_is_a_warning(tmp_p
 
 def test_a_range_of_cells_in_different_units_is_a_located_error(tmp_path):
     table = ("```table {#t1 unit=\"件\" labels=1}\n"
-             "| 项目 | 数量{#n} | 占比{#s unit=\"%\"} |\n"
+             "| 项目 | 数量{#n} | 占比（%）{#s unit=\"%\"} |\n"
              "|---|---|---|\n"
              "| 甲{#a} | 3 | 30 |\n"
              "```\n")
