@@ -90,13 +90,19 @@ def _run_in_processes(paths: list[Path], formats: list[str], output: Path, profi
             if worker.pid is not None and worker.exitcode is None:
                 os.kill(worker.pid, signal.SIGINT)
         for worker in workers:
-            worker.join()
+            worker.join(timeout=30)
+            if worker.exitcode is None:  # it did not stop on SIGINT: the staging it held is discarded anyway
+                worker.kill()
+                worker.join()
 
 
 def _worker(connection, formats: list[str], output: Path, profile_name: str | None, show_tracebacks: bool,
             force: bool) -> None:
     """Export each source the parent sends until it sends None."""
     die_with_parent()  # a worker must not go on committing outputs for a parent killed with -9
+    # A run started in the background by a script (`exporter all -j 2 &`) inherits SIGINT ignored;
+    # the parent stops its workers with SIGINT, so a worker must always hear it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while (path := connection.recv()) is not None:
             connection.send(export_source(path, formats, output, profile_name, show_tracebacks, force))

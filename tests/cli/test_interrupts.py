@@ -171,3 +171,36 @@ def test_sigterm_and_sighup_stop_a_run_as_ctrl_c_does(project, action, name, sta
     assert visible(project / "out") == before
     assert sorted(p.name for p in (project / "out").glob(".exporter*")) == [".exporter-manifest.json",
                                                                             ".exporter.lock"]
+
+
+def test_sigterm_stops_a_parallel_batch_started_with_sigint_ignored(project):
+    """`exporter all -j 2 &` from a script starts with SIGINT ignored, which the workers inherit;
+    the parent stops them with SIGINT, so SIGTERM must still end the whole batch, not hang it."""
+    batch = project / "batch"
+    batch.mkdir()
+    for stem in ("a", "b"):
+        shutil.copy(GOOD, batch / f"{stem}.md")
+    gate = project / "gate"
+    gate.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", "all", "batch", "-o", "out3", "-j", "2"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+                            env={**os.environ, "EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)})
+    try:
+        deadline = time.monotonic() + 300
+        while len(list(gate.glob("read.*"))) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, "the workers never read their sources"
+            time.sleep(0.02)
+        workers = [int(p.name.split(".")[1]) for p in gate.glob("read.*")]
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)  # a hang fails here; the workers are still held at 'read'
+    finally:
+        (gate / "release").touch()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and "Traceback" not in err, err
+    assert err.splitlines()[-1] == INTERRUPTED_EXPORT.replace("interrupted", "stopped by SIGTERM")
+    assert not any(Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes()
+                   for pid in workers)
+    assert not (project / "out3").exists() or not [p for p in (project / "out3").iterdir()
+                                                    if p.suffix in (".docx", ".pdf", ".xlsx")]

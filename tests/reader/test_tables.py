@@ -402,3 +402,11 @@ def test_check_reference_errors_located(tmp_path, name):
     item, fragment = CHECK_ERRORS[name]
     found = errors(tmp_path, CHECK_TABLE, checks_front(item))
     assert any(line.startswith("r.md:4:5: error: check 'c1' ") and fragment in line for line in found), found
+
+
+@pytest.mark.parametrize("header", ["权重（%）", "权重（％）", "权重（单位：%）"])
+def test_a_column_unit_printed_in_its_header_is_accepted(tmp_path, header):
+    """The header says the unit (a full-width ％ says % too), so the 单位 line of the table does
+    not mislead: the figure keeps the column's unit."""
+    body = f'```table {{#t1 unit="分"}}\n| 项目 | {header} {{#w unit="%"}} |\n|---|---|\n| 一 {{#a}} | 30 |\n```\n'
+    assert read(tmp_path, body).document.indicator("t1:a:w").unit == "%"

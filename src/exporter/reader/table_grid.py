@@ -311,7 +311,11 @@ class GridBuilder:
         """Whether a header's own unit differs from the table's printed 单位 line without the
         header saying so."""
         table_unit = self.attrs.values.get("unit")
-        return bool(table_unit) and unit.strip() != table_unit.strip() and unit.strip() not in text
+        if not table_unit:
+            return False
+        same = str.maketrans("％", "%")  # a full-width ％ in the header says % as well
+        unit, table_unit, text = unit.strip().translate(same), table_unit.strip().translate(same), text.translate(same)
+        return unit != table_unit and unit not in text
 
     def _keyed_text(self, slot: Slot, allow_unit: bool) -> tuple[str, str | None, str | None]:
         raw = slot.raw
