@@ -90,23 +90,32 @@ def test_ctrl_c_during_the_renames_takes_effect_once_the_set_is_whole(project, s
     assert not list((project / "out").glob(".exporter-*.*[tl]"))
 
 
-def test_ctrl_c_during_a_parallel_batch_stops_every_process_quietly(project):
-    """Ctrl-C at a terminal reaches the whole process group: the parent and each child."""
+def held_batch(project: Path, out: str, **popen) -> tuple[subprocess.Popen, Path, list[int]]:
+    """`exporter all batch -j 2` with both workers held at 'read' (until gate/release exists):
+    the process, the gate and the workers' PIDs."""
     batch = project / "batch"
     batch.mkdir()
     for stem in ("a", "b"):
         shutil.copy(GOOD, batch / f"{stem}.md")
     gate = project / "gate"
     gate.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "exporter", "all", "batch", "-o", "out2", "-j", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "exporter", "all", "batch", "-o", out, "-j", "2"],
                             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True,
-                            env={**os.environ, "EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)})
+                            env={**os.environ, "EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)},
+                            **popen)
+    deadline = time.monotonic() + 300
+    while len(list(gate.glob("read.*"))) < 2:
+        if time.monotonic() > deadline or proc.poll() is not None:
+            (gate / "release").touch()
+            raise AssertionError("the workers never read their sources")
+        time.sleep(0.02)
+    return proc, gate, [int(p.name.split(".")[1]) for p in gate.glob("read.*")]
+
+
+def test_ctrl_c_during_a_parallel_batch_stops_every_process_quietly(project):
+    """Ctrl-C at a terminal reaches the whole process group: the parent and each child."""
+    proc, gate, _workers = held_batch(project, "out2", start_new_session=True)
     try:
-        deadline = time.monotonic() + 300
-        while len(list(gate.glob("read.*"))) < 2:
-            assert time.monotonic() < deadline and proc.poll() is None, "the children never read their sources"
-            time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGINT)
     finally:
         (gate / "release").touch()
@@ -176,22 +185,9 @@ def test_sigterm_and_sighup_stop_a_run_as_ctrl_c_does(project, action, name, sta
 def test_sigterm_stops_a_parallel_batch_started_with_sigint_ignored(project):
     """`exporter all -j 2 &` from a script starts with SIGINT ignored, which the workers inherit;
     the parent stops them with SIGINT, so SIGTERM must still end the whole batch, not hang it."""
-    batch = project / "batch"
-    batch.mkdir()
-    for stem in ("a", "b"):
-        shutil.copy(GOOD, batch / f"{stem}.md")
-    gate = project / "gate"
-    gate.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "exporter", "all", "batch", "-o", "out3", "-j", "2"],
-                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-                            env={**os.environ, "EXPORTER_FAULT": "hold@read", "EXPORTER_FAULT_GATE": str(gate)})
+    proc, gate, workers = held_batch(project, "out3",
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
-        deadline = time.monotonic() + 300
-        while len(list(gate.glob("read.*"))) < 2:
-            assert time.monotonic() < deadline and proc.poll() is None, "the workers never read their sources"
-            time.sleep(0.02)
-        workers = [int(p.name.split(".")[1]) for p in gate.glob("read.*")]
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)  # a hang fails here; the workers are still held at 'read'
     finally:
