@@ -20,6 +20,10 @@ TWIPS_PER_POINT = 20
 HALF_POINTS_PER_POINT = 2
 EIGHTH_POINTS_PER_POINT = 8
 POINTS_PER_MM = POINTS_PER_INCH / MM_PER_INCH
+# DrawingML's English Metric Units (pictures, shapes and their offsets in the .docx).
+EMU_PER_POINT = 12700
+EMU_PER_TWIP = EMU_PER_POINT // TWIPS_PER_POINT
+EMU_PER_MM = 36000
 
 
 class Mm(float):

@@ -16,38 +16,13 @@ from lxml import etree
 
 from exporter.reader import read_source
 from exporter.writers.docx import write
-from support.paths import ROOT
+from support.paths import FIXTURES, ROOT
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NOTICE = ROOT / "source" / "notice-example.md"
 LEFT = 79.370
-ODD = """---
-title: 某某县人民政府关于印发有关办法的通知
-issuer: 某某县人民政府
-date: 2025-03-10
-cc: [县委办公室]
-printed_by: 某某县人民政府办公室
-printed_on: 2025-03-11
----
-
-现将有关办法印发给你们，请认真贯彻执行。
-
-::: attachment {issued=true} 某某县行政执法公示办法
-
-# 总则
-
-为规范行政执法公示工作，制定本办法。
-
-:::
-
-::: attachment 某某县行政执法公示事项清单
-
-# 公示事项
-
-执法主体、执法依据和执法程序。
-
-:::
-"""
+# An issued (印发) attachment and a numbered one whose text ends on an odd page, so the 版记 moves [F14].
+ODD = (FIXTURES / "attachments-odd-pages.md").read_text(encoding="utf-8")
 
 
 def q(local: str) -> str:

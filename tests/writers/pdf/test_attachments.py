@@ -9,7 +9,7 @@ import pytest
 from exporter.reader import read_source
 from exporter.writers.pdf.compose import Composition, Imprint, ImprintRow, Row
 from exporter.writers.pdf.paginate import paginate
-from support.paths import ROOT
+from support.paths import FIXTURES, ROOT
 from support.pdf import BOTTOM, LEFT, PITCH, RIGHT, TOP, page_count, read_markdown, rules, text_lines, write_pdf
 
 NUMBER_BASELINE_MIN = BOTTOM + 7 * 2.835  # the page number sits 7 mm below the 版心 [I1]
@@ -88,33 +88,8 @@ def test_imprint_follows_the_last_attachment_at_the_bottom_of_an_even_page(notic
     assert bottom_rule["y"] == pytest.approx(BOTTOM, abs=1.5)                                  # [F14, H2]
 
 
-ODD = """---
-title: 某某县人民政府关于印发有关办法的通知
-issuer: 某某县人民政府
-date: 2025-03-10
-cc: [县委办公室]
-printed_by: 某某县人民政府办公室
-printed_on: 2025-03-11
----
-
-现将有关办法印发给你们，请认真贯彻执行。
-
-::: attachment {issued=true} 某某县行政执法公示办法
-
-# 总则
-
-为规范行政执法公示工作，制定本办法。
-
-:::
-
-::: attachment 某某县行政执法公示事项清单
-
-# 公示事项
-
-执法主体、执法依据和执法程序。
-
-:::
-"""
+# An issued (印发) attachment and a numbered one whose text ends on an odd page, so the 版记 moves [F14].
+ODD = (FIXTURES / "attachments-odd-pages.md").read_text(encoding="utf-8")
 
 
 def test_odd_last_page_moves_the_imprint_to_an_unnumbered_even_page(tmp_path):

@@ -36,7 +36,7 @@ from .table import Frame, TableWriter
 from .flow import PageFlow
 from .head import HeadLayout
 from .letter import letter_first_page, seal_anchor
-from .lines import TextMetrics, count_lines, renderer_metrics
+from .lines import count_lines, renderer_metrics
 from .ooxml import (
     bookmark, east_asian_font, indent, page_field, paragraph, role_fonts, rpr, run, text_runs, w,
 )

@@ -21,17 +21,14 @@ from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Emu
 
 from ...furniture import Head
 from ...profile import Profile
-from ...units import Mm, Pt
+from ...units import EMU_PER_POINT, EMU_PER_TWIP, Mm, Pt
 from . import styles
 from .ooxml import paragraph, role_fonts, rpr, run, w
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-EMU_PER_PT = 12700
-EMU_PER_TWIP = 635
 
 
 def letter_first_page(section: Section, profile: Profile, number: object) -> None:
@@ -106,7 +103,7 @@ def seal_anchor(word: WordDocument, png: bytes, profile: Profile, centre_twips: 
     inline = word.part.new_pic_inline(io.BytesIO(png), None, None)
     extent = inline.find(qn("wp:extent"))
     natural_w, natural_h = int(extent.get("cx")), int(extent.get("cy"))
-    width = (Mm(seal.diameter_mm).pt if width_pt is None else width_pt) * EMU_PER_PT
+    width = (Mm(seal.diameter_mm).pt if width_pt is None else width_pt) * EMU_PER_POINT
     above = seal.centre_above_signature_pt if above_pt is None else above_pt
     height = width * natural_h / natural_w
     width_emu, height_emu = round(width), round(height)
@@ -118,7 +115,7 @@ def seal_anchor(word: WordDocument, png: bytes, profile: Profile, centre_twips: 
         ext.set("cy", str(height_emu))
     line = profile.grid.docx_line_pitch_twips * EMU_PER_TWIP
     x = centre_twips * EMU_PER_TWIP - width_emu // 2
-    y = round(line / 2 - above * EMU_PER_PT - height_emu / 2)
+    y = round(line / 2 - above * EMU_PER_POINT - height_emu / 2)
     anchor = OxmlElement("wp:anchor")
     for key, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
                        ("relativeHeight", "251659264"), ("behindDoc", "0"), ("locked", "0"),

@@ -21,11 +21,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from ...profile import Profile
-from ...units import Mm, Pt
+from ...units import EMU_PER_MM, EMU_PER_TWIP, Mm, Pt
 from .ooxml import w
-
-EMU_PER_MM = 36000
-EMU_PER_TWIP = 635
 
 
 def landscape_margins_mm(profile: Profile) -> dict[str, float]:

@@ -36,8 +36,6 @@ from .lines import TextMetrics, count_lines, rendered_width_pt
 from ...units import Mm, Pt
 from .ooxml import bookmark, east_asian_font, paragraph, rpr, text_runs, w
 
-MM_PER_PT = 25.4 / 72
-
 
 @dataclass(frozen=True)
 class Frame:
@@ -73,8 +71,8 @@ class TableWriter:
         self.caption_role = profile.role("table_caption")
         self.bookmark_names = bookmark_names
         self.next_bookmark_id = next_bookmark_id
-        self.padding_pt = self.settings.cell_padding_mm / MM_PER_PT
-        self.vertical_padding_pt = self.settings.cell_padding_vertical_mm / MM_PER_PT
+        self.padding_pt = Mm(self.settings.cell_padding_mm).pt
+        self.vertical_padding_pt = Mm(self.settings.cell_padding_vertical_mm).pt
 
     # -- geometry ---------------------------------------------------------------------------
 
